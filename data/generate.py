@@ -1,0 +1,257 @@
+"""Generate the template part of the training data from the lexicons, deterministically.
+
+Usage: ``python data/generate.py`` writes ``data/keywords/generated.tsv``.
+
+Each template is a pattern with slots filled from ``lexicons/`` (products, services, venues and
+topics per vertical; brands; places; years). A template yields at most ``CAP`` rows (2% of the
+data set is the rule: no template may dominate), sampled with its own seeded random generator,
+so the output depends on the lexicons and this file alone. Swedish rows lose å/ä/ö in a fixed
+share of cases and a few rows get a typo, as people type.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "keywords" / "generated.tsv"
+CAP = 260
+NO_DIACRITICS = 0.15
+TYPO = 0.03
+YEARS = ("2024", "2025", "2026", "2027")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One pattern: its id, language, labels and text with slots in braces."""
+
+    id: str
+    lang: str
+    intent: str
+    intent2: str
+    pattern: str
+
+
+def _t(lang: str, intent: str, patterns: list[str], intent2: str = "") -> list[Template]:
+    return [
+        Template(f"{lang}-{intent[:4]}-{i:02d}", lang, intent, intent2, p)
+        for i, p in enumerate(patterns)
+    ]
+
+
+# Slots: {product} {plural} {definite} (a thing or plan), {service} (a professional), {venue}
+# (a place one visits), {topic}, {brand} {brand2} (same vertical), {domain}, {place}, {year}.
+TEMPLATES: list[Template] = [
+    *_t("sv", "informational", [
+        "vad är {topic}",
+        "hur fungerar {definite}",
+        "{topic} förklaring",
+        "{topic} för nybörjare",
+        "hur länge håller {definite}",
+        "driftkostnad {product} per år",
+        "{topic} tips och råd",
+    ]),
+    *_t("sv", "commercial", [
+        "bästa {product} {year}",
+        "{plural} test",
+        "{product} recension",
+        "jämför {plural}",
+        "{brand} eller {brand2}",
+        "vilken {product} är bäst",
+        "{brand} {product} omdöme",
+        "{plural}",
+        "bästa {definite} för hemmabruk",
+    ]),
+    *_t("sv", "transactional", [
+        "köpa {product}",
+        "{product} pris",
+        "billiga {plural}",
+        "{brand} rabattkod",
+        "beställa {product} online",
+        "{plural} rea",
+        "{product} erbjudande {year}",
+        "köp {product} på nätet",
+    ]),
+    *_t("sv", "transactional", ["boka {service} {place}"], intent2="local"),
+    *_t("sv", "navigational", [
+        "{brand}",
+        "{brand} logga in",
+        "{brand} kundtjänst",
+        "{brand} mina sidor",
+        "{domain}",
+        "{brand} app",
+        "{brand} telefonnummer",
+    ]),
+    *_t("sv", "local", [
+        "{service} {place}",
+        "{venue} nära mig",
+        "närmaste {venue}",
+        "bästa {venue} i {place}",
+        "{service} i närheten",
+        "{venue} {place}",
+    ]),
+    *_t("sv", "local", ["{brand} öppettider {place}"], intent2="navigational"),
+    *_t("en", "informational", [
+        "what is {topic}",
+        "how does a {product} work",
+        "{topic} explained",
+        "{topic} for beginners",
+        "how long does a {product} last",
+        "how to clean a {product}",
+        "{topic} tips",
+    ]),
+    *_t("en", "commercial", [
+        "best {plural} {year}",
+        "{product} reviews",
+        "{brand} vs {brand2}",
+        "top rated {plural}",
+        "{brand} {product} review",
+        "which {product} should i buy",
+        "{brand} alternatives",
+        "{plural} comparison",
+    ]),
+    *_t("en", "transactional", [
+        "buy {product}",
+        "{product} price",
+        "cheap {plural}",
+        "{brand} coupon code",
+        "{plural} for sale",
+        "{product} deals",
+        "order {product} online",
+        "{brand} discount code {year}",
+    ]),
+    *_t("en", "transactional", ["book a {service} in {place}"], intent2="local"),
+    *_t("en", "navigational", [
+        "{brand}",
+        "{brand} login",
+        "{brand} customer service",
+        "{brand} sign in",
+        "{domain}",
+        "{brand} app download",
+        "{brand} account",
+    ]),
+    *_t("en", "local", [
+        "{service} near me",
+        "{venue} near me",
+        "{service} in {place}",
+        "{venue} {place}",
+        "best {venue} in {place}",
+        "{venue} open now",
+    ]),
+    *_t("en", "local", ["{brand} opening hours {place}"], intent2="navigational"),
+]
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with (HERE / "lexicons" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _strip_diacritics(text: str) -> str:
+    return text.translate(str.maketrans("åäöé", "aaoe"))
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    words = text.split()
+    i = rng.randrange(len(words))
+    w = words[i]
+    if len(w) > 4:
+        j = rng.randrange(1, len(w) - 2)
+        words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    return " ".join(words)
+
+
+def generate() -> list[tuple[str, str, str, str, str, str]]:
+    """All generated rows as (keyword, intent, intent2, lang, vertical, source)."""
+    products: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for row in _read("products.tsv"):
+        products[(row["lang"], row["kind"])].append(row)
+    brands: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in _read("brands.tsv"):
+        brands[row["vertical"]].append(row)
+    places_sv = [r["name"] for r in _read("places.tsv") if r["country"] == "se"]
+    places_en = [r["name"] for r in _read("places.tsv") if r["country"] in ("us", "gb")]
+    vertical_of_brand = sorted((v, b) for v, bs in brands.items() for b in bs)
+
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    seen: set[str] = set()
+    for tpl in TEMPLATES:
+        rng = random.Random(tpl.id)
+        places = places_sv if tpl.lang == "sv" else places_en
+        made = 0
+        for _ in range(CAP * 20):
+            if made >= CAP:
+                break
+            slots: dict[str, str] = {"year": rng.choice(YEARS), "place": rng.choice(places)}
+            vertical = ""
+            pattern = tpl.pattern
+            kind = next(
+                (k for s, k in (("{service}", "service"), ("{venue}", "venue"), ("{topic}", "topic"))
+                 if s in pattern),
+                "product",
+            )
+            if any(s in pattern for s in ("{product}", "{plural}", "{definite}", "{service}", "{venue}", "{topic}")):
+                pool = products.get((tpl.lang, kind)) or []
+                if not pool:
+                    break
+                item = rng.choice(pool)
+                vertical = item["vertical"]
+                slots.update(
+                    product=item["term"],
+                    plural=item["plural"] or item["term"],
+                    definite=item["definite"] or item["term"],
+                    service=item["term"],
+                    venue=item["term"],
+                    topic=item["term"],
+                )
+                if "{definite}" in pattern and tpl.lang == "sv" and not item["definite"]:
+                    continue
+            if "{brand" in pattern or "{domain}" in pattern:
+                if vertical and brands.get(vertical):
+                    pool_b = brands[vertical]
+                else:
+                    vertical, _ = rng.choice(vertical_of_brand)
+                    pool_b = brands[vertical]
+                b = rng.choice(pool_b)
+                b2 = rng.choice(pool_b)
+                if "{brand2}" in pattern and b2["name"] == b["name"]:
+                    continue
+                slots.update(brand=b["name"], brand2=b2["name"], domain=b["domain"] or b["name"])
+            text = pattern.format(**slots).lower()
+            if tpl.lang == "sv" and rng.random() < NO_DIACRITICS:
+                text = _strip_diacritics(text)
+            if rng.random() < TYPO:
+                text = _typo(text, rng)
+            text = " ".join(text.split())
+            if text in seen:
+                continue
+            seen.add(text)
+            rows.append((text, tpl.intent, tpl.intent2, tpl.lang, vertical or "general", tpl.id))
+            made += 1
+    return rows
+
+
+def main() -> int:
+    rows = generate()
+    hand: set[str] = set()
+    for path in sorted((HERE / "keywords" / "hand").glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            hand.update(r["keyword"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = [r for r in rows if r[0] not in hand]
+    tmp = OUT.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        f.write("keyword\tintent\tintent2\tlang\tvertical\tsource\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    tmp.replace(OUT)
+    print(f"wrote {len(rows)} rows from {len(TEMPLATES)} templates to {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

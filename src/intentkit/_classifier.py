@@ -1,0 +1,278 @@
+"""The classifier: options, lazy thread-safe model loading, single and batch scoring."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from functools import wraps
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from intentkit._features import Featurizer
+from intentkit._model import INTENT_ORDER, FloatArray, Model, load_model
+from intentkit.types import (
+    SECONDARY_THRESHOLD,
+    Classification,
+    Explanation,
+    FeatureContribution,
+    Intent,
+    Language,
+)
+
+MODEL_FILE = "intentkit.npz"
+CARD_FILE = "model-card.json"
+CHUNK_SIZE = 4096
+LANGUAGE_MARGIN = 0.15
+
+_INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
+_UNIFORM = dict.fromkeys(_INTENTS, 1.0 / len(_INTENTS))
+_models: dict[Path, Model] = {}
+_models_lock = threading.Lock()
+
+
+def default_model_path() -> Path:
+    """Where the shipped model is: inside the installed package, or ``models/`` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "models", here.parent.parent / "models"):
+        if (folder / MODEL_FILE).is_file():
+            return folder / MODEL_FILE
+    raise FileNotFoundError(
+        f"the shipped model {MODEL_FILE} is missing from {here / 'models'}; "
+        "reinstall intentkit-seo or run `intentkit train`"
+    )
+
+
+def _load_cached(path: Path | None) -> Model:
+    key = path.resolve() if path is not None else None
+    with _models_lock:
+        if key is None:
+            key = default_model_path()
+            if key not in _models:
+                card = json.loads((key.parent / CARD_FILE).read_text(encoding="utf-8"))
+                _models[key] = load_model(key, sha256=card.get("sha256"))
+        elif key not in _models:
+            _models[key] = load_model(key)
+        return _models[key]
+
+
+class IntentClassifier:
+    """Classifies keywords by search intent; holds the options and, once used, the loaded model.
+
+    Building one is cheap: the model file is read on the first classification, once per process
+    and file (instances share it), under a lock, so concurrent first calls load it once.
+
+    Args:
+        model: path of a model file written by ``intentkit train``; ``None`` uses the shipped model.
+        brands: your own brand, product or site names; they count as brands, like the ones the
+            model was trained with ("acme login" becomes navigational once ``acme`` is a brand).
+        places: your own service areas or place names; they count as places ("rörmokare
+            tumba" becomes local once ``tumba`` is a place).
+    """
+
+    def __init__(
+        self,
+        *,
+        model: str | Path | None = None,
+        brands: Iterable[str] = (),
+        places: Iterable[str] = (),
+    ) -> None:
+        self.model = Path(model) if model is not None else None
+        self.brands = _strings(brands, "brands")
+        self.places = _strings(places, "places")
+        self._state: tuple[Model, Featurizer] | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"IntentClassifier(model={self.model!r}, brands={len(self.brands)} names, "
+            f"places={len(self.places)} names)"
+        )
+
+    def _loaded(self) -> tuple[Model, Featurizer]:
+        state = self._state
+        if state is None:
+            with self._lock:
+                if self._state is None:
+                    model = _load_cached(self.model)
+                    self._state = (model, model.featurizer(self.brands, self.places))
+                state = self._state
+        return state
+
+    @property
+    def model_card(self) -> dict[str, Any]:
+        """The loaded model's metadata (version, training data hash, scores, ...)."""
+        return dict(self._loaded()[0].meta)
+
+    def classify(self, keyword: str) -> Classification:
+        """Classify one keyword.
+
+        A keyword with no letters or digits gives ``intent=None``, uniform probabilities and
+        ``language="unknown"``. Only the first 512 characters are read.
+
+        >>> IntentClassifier().classify("buy running shoes").intent
+        <Intent.TRANSACTIONAL: 'transactional'>
+        """
+        _check_str(keyword, "keyword")
+        model, featurizer = self._loaded()
+        row = featurizer.indices(keyword)
+        logits, lang = model.scores([row or []])
+        return _result(keyword, row, logits[0], float(lang[0]), model.version)
+
+    def classify_many(self, keywords: Iterable[str]) -> list[Classification]:
+        """Classify many keywords, in chunks, one vectorised scoring per chunk.
+
+        Returns one result per input, in input order (empty keywords included, as in
+        :meth:`classify`). Accepts any iterable of ``str``: lists, tuples, generators, numpy
+        arrays, pandas Series. ``classify_many(xs)[i] == classify(xs[i])``.
+        """
+        if isinstance(keywords, (str, bytes)):
+            raise TypeError("classify_many() takes an iterable of keywords, not a single string")
+        out: list[Classification] = []
+        for chunk in _chunks(keywords, CHUNK_SIZE, start=0):
+            out.extend(self._classify_chunk(chunk))
+        return out
+
+    def _classify_chunk(self, chunk: Sequence[str]) -> list[Classification]:
+        model, featurizer = self._loaded()
+        rows = [featurizer.indices(k) for k in chunk]
+        logits, lang = model.scores([r or [] for r in rows])
+        version = model.version
+        return [
+            _result(k, r, logits[i], float(lang[i]), version)
+            for i, (k, r) in enumerate(zip(chunk, rows))
+        ]
+
+    def explain(self, keyword: str) -> Explanation:
+        """Decompose the keyword's logits into the exact contribution of every known feature.
+
+        >>> e = IntentClassifier().explain("netflix login")
+        >>> e.features[0].feature
+        'b:__brand__ login'
+        """
+        _check_str(keyword, "keyword")
+        model, featurizer = self._loaded()
+        counts = Counter(featurizer.features(keyword))
+        vocab = featurizer.vocabulary
+        known = [(name, n, vocab[name]) for name, n in counts.items() if name in vocab]
+        logits = model.intercept.copy()
+        parts = []
+        for name, n, j in known:
+            contrib = n * model.coef[j]
+            logits = logits + contrib
+            parts.append((name, n, contrib))
+        row = featurizer.indices(keyword)
+        intent = None if row is None else _INTENTS[int(np.argmax(logits))]
+        k = INTENT_ORDER.index(intent.value) if intent is not None else 0
+        parts.sort(key=lambda p: (-abs(float(p[2][k])), p[0]))
+        return Explanation(
+            keyword=keyword,
+            intent=intent,
+            logits=_by_intent(logits),
+            bias=_by_intent(model.intercept),
+            features=[
+                FeatureContribution(feature=name, count=n, contributions=_by_intent(c))
+                for name, n, c in parts
+            ],
+        )
+
+
+def _by_intent(values: FloatArray) -> dict[Intent, float]:
+    return {intent: float(v) for intent, v in zip(_INTENTS, values)}
+
+
+def _result(
+    keyword: str, row: list[int] | None, logits: FloatArray, lang_logit: float, version: str
+) -> Classification:
+    if row is None:
+        return Classification.model_construct(
+            keyword=keyword,
+            intent=None,
+            confidence=0.0,
+            probabilities=dict(_UNIFORM),
+            secondary=[],
+            language="unknown",
+            model_version=version,
+        )
+    exp = np.exp(logits - logits.max())
+    probs = exp / exp.sum()
+    order = np.argsort(-probs, kind="stable")
+    top = int(order[0])
+    secondary = [_INTENTS[int(j)] for j in order[1:] if probs[j] >= SECONDARY_THRESHOLD]
+    language: Language = "unknown"
+    if row:
+        p_sv = 1.0 / (1.0 + math.exp(-lang_logit))
+        if p_sv >= 0.5 + LANGUAGE_MARGIN:
+            language = "sv"
+        elif p_sv <= 0.5 - LANGUAGE_MARGIN:
+            language = "en"
+    return Classification.model_construct(
+        keyword=keyword,
+        intent=_INTENTS[top],
+        confidence=float(probs[top]),
+        probabilities={intent: float(p) for intent, p in zip(_INTENTS, probs)},
+        secondary=secondary,
+        language=language,
+        model_version=version,
+    )
+
+
+def _check_str(value: object, what: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}: {value!r:.60}")
+
+
+def _strings(values: Iterable[str], what: str) -> tuple[str, ...]:
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{what} must be an iterable of names, not a single string")
+    out = tuple(values)
+    for i, v in enumerate(out):
+        if not isinstance(v, str):
+            raise TypeError(f"{what}[{i}] must be str, not {type(v).__name__}")
+    return out
+
+
+def _chunks(items: Iterable[object], size: int, start: int) -> Iterator[list[str]]:
+    it = iter(items)
+    pos = start
+    while chunk := list(islice(it, size)):
+        for i, v in enumerate(chunk):
+            if not isinstance(v, str):
+                raise TypeError(
+                    f"keyword at position {pos + i} must be str, not {type(v).__name__}: {v!r:.60}"
+                )
+        pos += len(chunk)
+        yield chunk  # type: ignore[misc]
+
+
+_default: IntentClassifier | None = None
+_default_lock = threading.Lock()
+
+
+def _default_classifier() -> IntentClassifier:
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = IntentClassifier()
+    return _default
+
+
+@wraps(IntentClassifier.classify)
+def classify(keyword: str) -> Classification:  # noqa: D103
+    return _default_classifier().classify(keyword)
+
+
+@wraps(IntentClassifier.classify_many)
+def classify_many(keywords: Iterable[str]) -> list[Classification]:  # noqa: D103
+    return _default_classifier().classify_many(keywords)
+
+
+@wraps(IntentClassifier.explain)
+def explain(keyword: str) -> Explanation:  # noqa: D103
+    return _default_classifier().explain(keyword)

@@ -1,0 +1,185 @@
+"""Feature extraction: keyword text to sparse feature names (training) or indices (scoring).
+
+A keyword becomes a bag of named features, each counted:
+
+- ``w:<token>`` every token, and ``w:<folded token>`` when folding å/ä/ö changes it;
+- ``c:<gram>`` character 3- to 5-grams of ``<token>`` (the angle brackets mark word edges), which
+  carry misspellings, inflections and compounds ("elbilar", "försäkrig") and the language;
+- ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
+  (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``) and ``^``/``$`` at the
+  edges, so "acme login" shares ``b:__brand__ login`` with "netflix login";
+- ``L:<kind>`` lexicon flags (brand, place, domain, year, number, a keyword that is only a brand
+  or only a place) and ``Q:<intent>`` for each cue phrase of an intent;
+- ``n:<k>`` the token count, capped at 6.
+
+Scoring never builds the names: :meth:`Featurizer.indices` maps a keyword straight to vocabulary
+indices, caching the per-token part, which is most of the work, since tokens repeat across keywords.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from intentkit._text import fold, normalize
+
+CHAR_NGRAMS = (3, 5)
+MAX_PHRASE_TOKENS = 4
+_TOKEN_CACHE_LIMIT = 200_000
+
+_YEAR = re.compile(r"(19|20)\d\d")
+_NUMBER = re.compile(r"\d+([.,/-]\d+)*")
+_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,6}")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrases the featurizer recognises, keyed by their normalised, folded form.
+
+    ``brands`` and ``places`` replace their tokens by a class in the bigram sequence; ``cues``
+    maps a phrase to the intents it signals.
+    """
+
+    brands: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @staticmethod
+    def key(phrase: str) -> str:
+        """Return the lookup form of a phrase: normalised and folded."""
+        return fold(normalize(phrase))
+
+    @classmethod
+    def build(
+        cls,
+        brands: Iterable[str] = (),
+        places: Iterable[str] = (),
+        cues: Iterable[tuple[str, str]] = (),
+    ) -> Lexicon:
+        """Build a lexicon from raw phrases; ``cues`` is pairs of (phrase, intent)."""
+        cue_map: dict[str, set[str]] = {}
+        for phrase, intent in cues:
+            k = cls.key(phrase)
+            if k:
+                cue_map.setdefault(k, set()).add(intent)
+        return cls(
+            brands=frozenset(k for k in map(cls.key, brands) if k),
+            places=frozenset(k for k in map(cls.key, places) if k),
+            cues={k: tuple(sorted(v)) for k, v in sorted(cue_map.items())},
+        )
+
+    def extended(self, brands: Iterable[str] = (), places: Iterable[str] = ()) -> Lexicon:
+        """Return a copy with a user's own brands and places added."""
+        extra = Lexicon.build(brands, places)
+        return Lexicon(self.brands | extra.brands, self.places | extra.places, self.cues)
+
+
+class Featurizer:
+    """Turn keywords into features. Holds no learned state but the lexicon and, for scoring, a vocabulary."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int] | None = None) -> None:
+        self.lexicon = lexicon
+        self.vocabulary = vocabulary or {}
+        self._token_cache: dict[str, list[int]] = {}
+        max_len: dict[str, int] = {}
+        for phrase in (*lexicon.brands, *lexicon.places, *lexicon.cues):
+            first, _, _ = phrase.partition(" ")
+            n = min(phrase.count(" ") + 1, MAX_PHRASE_TOKENS)
+            if n > max_len.get(first, 0):
+                max_len[first] = n
+        self._phrase_len = max_len
+
+    @staticmethod
+    def token_features(token: str) -> list[str]:
+        """Features of one token on its own: the word, its folded form, its character n-grams."""
+        out = ["w:" + token]
+        folded = fold(token)
+        if folded != token:
+            out.append("w:" + folded)
+        padded = f"<{token}>"
+        lo, hi = CHAR_NGRAMS
+        for n in range(lo, hi + 1):
+            out.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+        return out
+
+    def context_features(self, tokens: list[str]) -> list[str]:
+        """Features that need the whole keyword: lexicon flags, cues, class bigrams, length."""
+        folded = [fold(t) for t in tokens]
+        classes: list[str] = ["^"]
+        flags: list[str] = []
+        lex = self.lexicon
+        n_tok = len(tokens)
+        spans: list[str] = []
+        i = 0
+        while i < n_tok:
+            width = 1
+            cls = ""
+            for n in range(min(self._phrase_len.get(folded[i], 1), n_tok - i), 0, -1):
+                phrase = " ".join(folded[i : i + n]) if n > 1 else folded[i]
+                intents = lex.cues.get(phrase)
+                if intents:
+                    flags.extend("Q:" + it for it in intents)
+                if phrase in lex.places:
+                    cls, width = "__place__", n
+                    break
+                if phrase in lex.brands:
+                    cls, width = "__brand__", n
+                    break
+            if not cls:
+                tok = folded[i]
+                if _DOMAIN.fullmatch(tok):
+                    cls = "__domain__"
+                    stem = tok.split(".")[0]
+                    if stem in lex.brands:
+                        flags.append("L:brand")
+                elif _YEAR.fullmatch(tok):
+                    cls = "__year__"
+                elif _NUMBER.fullmatch(tok):
+                    cls = "__num__"
+                else:
+                    cls = tok
+            if cls.startswith("__"):
+                flags.append("L:" + cls.strip("_"))
+                spans.append(cls)
+            classes.append(cls)
+            i += width
+        classes.append("$")
+        if len(spans) == 1 and len(classes) == 3:
+            flags.append("L:only_" + spans[0].strip("_"))
+        flags.append(f"n:{min(n_tok, 6)}")
+        flags.extend(f"b:{a} {b}" for a, b in zip(classes, classes[1:]))
+        return flags
+
+    def features(self, keyword: str) -> list[str]:
+        """All feature names of ``keyword`` (with repeats: features are counted)."""
+        tokens = normalize(keyword).split()
+        if not tokens:
+            return []
+        out: list[str] = []
+        for t in tokens:
+            out.extend(self.token_features(t))
+        out.extend(self.context_features(tokens))
+        return out
+
+    def indices(self, keyword: str) -> list[int] | None:
+        """Vocabulary indices of ``keyword``'s features, repeats kept, unknown features dropped.
+
+        Returns ``None`` when the keyword has no tokens at all (empty or punctuation only).
+        """
+        tokens = normalize(keyword).split()
+        if not tokens:
+            return None
+        vocab = self.vocabulary
+        cache = self._token_cache
+        out: list[int] = []
+        for t in tokens:
+            idx = cache.get(t)
+            if idx is None:
+                idx = [j for j in map(vocab.get, self.token_features(t)) if j is not None]
+                if len(cache) >= _TOKEN_CACHE_LIMIT:
+                    cache.clear()
+                cache[t] = idx
+            out += idx
+        out += [j for j in map(vocab.get, self.context_features(tokens)) if j is not None]
+        return out

@@ -1,0 +1,193 @@
+"""The model artifact: vocabulary, lexicon and linear weights in one ``.npz`` file, and its scoring.
+
+The file is a zip of ``.npy`` arrays read with ``allow_pickle=False``: only numbers and UTF-8 bytes,
+so loading never runs code from the file, and nothing in it depends on the scikit-learn version
+that trained it. Every array's name, dtype, shape and finiteness is checked before use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from intentkit._features import CHAR_NGRAMS, Featurizer, Lexicon
+
+INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
+FORMAT = "intentkit-model"
+FORMAT_VERSION = 1
+_ARRAYS = ("coef", "intercept", "lang_coef", "lang_intercept", "features", "lexicon", "meta")
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A trained model: feature names, lexicon, calibrated intent weights and a language head.
+
+    ``coef[j, k]`` is feature ``j``'s weight for intent ``INTENT_ORDER[k]``; a keyword's logits are
+    ``intercept`` plus the sum of its features' rows (features are counted). ``lang_coef`` scores
+    Swedish against English the same way, as one logit.
+    """
+
+    features: tuple[str, ...]
+    coef: FloatArray
+    intercept: FloatArray
+    lang_coef: FloatArray
+    lang_intercept: float
+    lexicon: Lexicon
+    meta: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """The model version recorded at training time."""
+        return str(self.meta.get("model_version", "unknown"))
+
+    def featurizer(self, brands: Sequence[str] = (), places: Sequence[str] = ()) -> Featurizer:
+        """A featurizer over this model's vocabulary, with optional extra brands and places."""
+        vocab = {name: i for i, name in enumerate(self.features)}
+        lexicon = self.lexicon.extended(brands, places) if (brands or places) else self.lexicon
+        return Featurizer(lexicon, vocab)
+
+    def scores(self, rows: Sequence[list[int]]) -> tuple[FloatArray, FloatArray]:
+        """Intent logits ``(n, 5)`` and Swedish-vs-English logits ``(n,)`` for rows of indices."""
+        n = len(rows)
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.intp)
+        row_id = np.repeat(np.arange(n), np.fromiter(map(len, rows), dtype=np.intp, count=n))
+        weights = self.coef[flat]
+        logits = np.empty((n, len(INTENT_ORDER)))
+        for k in range(len(INTENT_ORDER)):
+            logits[:, k] = np.bincount(row_id, weights=weights[:, k], minlength=n)
+        logits += self.intercept
+        lang = np.bincount(row_id, weights=self.lang_coef[flat], minlength=n) + self.lang_intercept
+        return logits, lang
+
+    def save(self, path: str | Path) -> str:
+        """Write the model to ``path`` (byte-identical for identical models); return its SHA-256."""
+        lexicon = {
+            "brands": sorted(self.lexicon.brands),
+            "places": sorted(self.lexicon.places),
+            "cues": {k: list(v) for k, v in self.lexicon.cues.items()},
+        }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "coef": np.ascontiguousarray(self.coef, dtype=np.float64),
+            "intercept": np.asarray(self.intercept, dtype=np.float64),
+            "lang_coef": np.asarray(self.lang_coef, dtype=np.float64),
+            "lang_intercept": np.asarray([self.lang_intercept], dtype=np.float64),
+            "features": _blob("\n".join(self.features)),
+            "lexicon": _blob(json.dumps(lexicon, ensure_ascii=False, sort_keys=True)),
+            "meta": _blob(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+        }
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in _ARRAYS:
+                info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                member = io.BytesIO()
+                np.lib.format.write_array(member, arrays[name], allow_pickle=False)
+                zf.writestr(info, member.getvalue())
+        data = buf.getvalue()
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        return hashlib.sha256(data).hexdigest()
+
+
+def _blob(text: str) -> npt.NDArray[np.uint8]:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _text(arr: npt.NDArray[Any], name: str) -> str:
+    if arr.dtype != np.uint8 or arr.ndim != 1:
+        raise ValueError(f"array {name!r} must be 1-D uint8 text")
+    return arr.tobytes().decode("utf-8")
+
+
+def load_model(path: str | Path, *, sha256: str | None = None) -> Model:
+    """Load and validate a model file.
+
+    Raises ``FileNotFoundError`` if ``path`` does not exist and ``ValueError`` naming the file if
+    it is not a valid intentkit model (corrupt, truncated, foreign, wrong version, wrong shapes,
+    non-finite weights) or, when ``sha256`` is given, if its digest differs.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"{path}: SHA-256 does not match its model card; the file was changed")
+    try:
+        return _parse(data)
+    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+        raise ValueError(f"{path}: not a valid intentkit model file: {e}") from None
+
+
+def _parse(data: bytes) -> Model:
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        names = sorted(n.removesuffix(".npy") for n in npz.files)
+        if names != sorted(_ARRAYS):
+            raise ValueError(f"expected arrays {sorted(_ARRAYS)}, found {names}")
+        arrays = {name: npz[name] for name in _ARRAYS}
+    meta = json.loads(_text(arrays["meta"], "meta"))
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ValueError("not an intentkit model (format tag missing)")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"model format version {meta.get('format_version')!r}, this intentkit reads "
+            f"{FORMAT_VERSION}; retrain it with `intentkit train`"
+        )
+    if tuple(meta.get("intents", ())) != INTENT_ORDER or list(meta.get("char_ngrams", ())) != list(
+        CHAR_NGRAMS
+    ):
+        raise ValueError("model was trained with other intents or features than this intentkit")
+    features = tuple(_text(arrays["features"], "features").split("\n"))
+    n = len(features)
+    shapes = {
+        "coef": (n, len(INTENT_ORDER)),
+        "intercept": (len(INTENT_ORDER),),
+        "lang_coef": (n,),
+        "lang_intercept": (1,),
+    }
+    for name, shape in shapes.items():
+        arr = arrays[name]
+        if arr.dtype != np.float64 or arr.shape != shape:
+            raise ValueError(f"array {name!r} is {arr.dtype}{arr.shape}, expected float64{shape}")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"array {name!r} holds NaN or infinite values")
+    lex = json.loads(_text(arrays["lexicon"], "lexicon"))
+    if not isinstance(lex, dict):
+        raise ValueError("lexicon must be a JSON object")
+    cues = lex.get("cues", {})
+    if not isinstance(cues, dict) or not all(
+        isinstance(v, list) and set(v) <= set(INTENT_ORDER) for v in cues.values()
+    ):
+        raise ValueError("lexicon cues must map phrases to lists of intents")
+    lexicon = Lexicon(
+        brands=frozenset(_strings(lex.get("brands", []), "brands")),
+        places=frozenset(_strings(lex.get("places", []), "places")),
+        cues={str(k): tuple(v) for k, v in cues.items()},
+    )
+    return Model(
+        features=features,
+        coef=arrays["coef"],
+        intercept=arrays["intercept"],
+        lang_coef=arrays["lang_coef"],
+        lang_intercept=float(arrays["lang_intercept"][0]),
+        lexicon=lexicon,
+        meta=meta,
+    )
+
+
+def _strings(value: object, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"lexicon {name} must be a list of strings")
+    return value

@@ -1,0 +1,34 @@
+"""Text normalisation shared by training and scoring.
+
+Both sides must see exactly the same tokens, so every rule lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_KEYWORD_CHARS = 512
+"""Keywords are cut to this many characters before normalisation, so cost is bounded."""
+
+_NON_TOKEN = re.compile(r"[^\w.&+'/-]+")
+_EDGE = ".-&+'/_"
+_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o"})
+
+
+def normalize(text: str) -> str:
+    """Lower-case, NFKC-fold and tokenise ``text``; tokens joined by single spaces.
+
+    Punctuation other than ``. - & + ' /`` inside a token becomes a space, token edges are
+    stripped of those marks, and everything past :data:`MAX_KEYWORD_CHARS` is ignored.
+    """
+    text = text[:MAX_KEYWORD_CHARS]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _NON_TOKEN.sub(" ", text.lower())
+    return " ".join(t for t in (w.strip(_EDGE) for w in text.split()) if t)
+
+
+def fold(text: str) -> str:
+    """Fold Nordic and common accented letters to ASCII, as people type without them."""
+    return text.translate(_FOLD)

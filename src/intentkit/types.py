@@ -1,0 +1,94 @@
+"""The vocabulary of intentkit's results: intents, classifications and explanations.
+
+Labels follow the project's taxonomy (``TAXONOMY.md``): one intent per keyword, the one a searcher
+most likely means, with a probability for every intent so that a keyword that fits two shows both.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Language = Literal["en", "sv", "unknown"]
+
+
+class Intent(str, Enum):
+    """What the searcher wants from a search."""
+
+    INFORMATIONAL = "informational"
+    """To know or understand something ("how to descale a kettle", "vad är ränta")."""
+    COMMERCIAL = "commercial"
+    """To compare and evaluate options before choosing ("best running shoes", "bästa elbil")."""
+    TRANSACTIONAL = "transactional"
+    """To act now: buy, book, download, sign up, get a price ("buy iphone 16", "boka tvättid")."""
+    NAVIGATIONAL = "navigational"
+    """To reach one specific site, brand or page ("netflix", "nordea logga in")."""
+    LOCAL = "local"
+    """A physical place near them or in a named place ("pizza near me", "tandläkare solna")."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+SECONDARY_THRESHOLD = 0.2
+"""An intent other than the top one is listed in :attr:`Classification.secondary` when its
+probability is at least this. At 0.2 an intent is named once it is as likely as a uniform guess."""
+
+
+class Classification(BaseModel):
+    """The result of classifying one keyword. Immutable; ``model_dump_json()`` gives the CLI's JSON."""
+
+    model_config = ConfigDict(frozen=True)
+
+    keyword: str
+    """The keyword exactly as given."""
+    intent: Intent | None
+    """The most probable intent; ``None`` when the keyword has no letters or digits (empty,
+    whitespace or punctuation only), in which case every probability is 0.2."""
+    confidence: float
+    """The probability of :attr:`intent` (0.0 when ``intent`` is ``None``)."""
+    probabilities: dict[Intent, float]
+    """A calibrated probability for each of the five intents, in taxonomy order, summing to 1."""
+    secondary: list[Intent]
+    """Other intents with probability of at least :data:`SECONDARY_THRESHOLD`, most likely first."""
+    language: Language
+    """``"en"`` or ``"sv"`` from the model's own features; ``"unknown"`` when the keyword gives too
+    little evidence either way (no known features, or a probability between 0.35 and 0.65)."""
+    model_version: str
+    """The version of the model that produced this result."""
+
+
+class FeatureContribution(BaseModel):
+    """One feature's share of a keyword's scores."""
+
+    model_config = ConfigDict(frozen=True)
+
+    feature: str
+    """The feature's name, e.g. ``w:price``, ``c:<pri``, ``b:__brand__ login``, ``L:place``."""
+    count: int
+    """How often the feature occurs in the keyword (features are counted)."""
+    contributions: dict[Intent, float]
+    """``count`` times the feature's weight, per intent: what it adds to each logit."""
+
+
+class Explanation(BaseModel):
+    """Why a keyword got its intent: the exact additive decomposition of the model's logits.
+
+    For every intent, ``bias[i] + sum(f.contributions[i] for f in features) == logits[i]``, and the
+    probabilities are the softmax of ``logits``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    keyword: str
+    """The keyword exactly as given."""
+    intent: Intent | None
+    """The predicted intent, as :attr:`Classification.intent`."""
+    logits: dict[Intent, float]
+    """The model's (calibrated) score for each intent before the softmax."""
+    bias: dict[Intent, float]
+    """The intercept of each intent: the score of a keyword with no known features."""
+    features: list[FeatureContribution]
+    """Every known feature of the keyword, largest absolute contribution to :attr:`intent` first."""

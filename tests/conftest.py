@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from intentkit._features import Lexicon
+from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, Model
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+# A tiny hand-built model: each cue word pushes one intent by 3, brands and places by 2.
+TINY_WEIGHTS = {
+    "w:how": ("informational", 3.0),
+    "w:best": ("commercial", 3.0),
+    "w:buy": ("transactional", 3.0),
+    "w:login": ("navigational", 3.0),
+    "L:brand": ("navigational", 2.0),
+    "L:place": ("local", 2.0),
+    "w:köpa": ("transactional", 3.0),
+}
+TINY_LANG = {"c:<kö": 4.0, "w:how": -2.0, "w:best": -2.0}
+
+
+def tiny_model() -> Model:
+    features = tuple(sorted(set(TINY_WEIGHTS) | set(TINY_LANG)))
+    coef = np.zeros((len(features), len(INTENT_ORDER)))
+    lang = np.zeros(len(features))
+    for j, name in enumerate(features):
+        if name in TINY_WEIGHTS:
+            intent, w = TINY_WEIGHTS[name]
+            coef[j, INTENT_ORDER.index(intent)] = w
+        lang[j] = TINY_LANG.get(name, 0.0)
+    return Model(
+        features=features,
+        coef=coef,
+        intercept=np.array([0.5, 0.0, 0.0, -0.5, -1.0]),
+        lang_coef=lang,
+        lang_intercept=0.0,
+        lexicon=Lexicon.build(brands=["netflix", "acme corp"], places=["malmö", "new york"]),
+        meta={
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "model_version": "tiny-1",
+            "intents": list(INTENT_ORDER),
+            "char_ngrams": [3, 5],
+        },
+    )
+
+
+@pytest.fixture
+def tiny_path(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.npz"
+    tiny_model().save(path)
+    return path

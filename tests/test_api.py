@@ -1,0 +1,222 @@
+"""The public API: types, inputs, batch equivalence, lazy and thread-safe loading, explanations."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import intentkit
+from intentkit import Classification, Intent, IntentClassifier
+from intentkit import _classifier as clf_module
+
+KEYWORDS = [
+    "how to buy",
+    "best login",
+    "",
+    "   ",
+    "netflix",
+    "pizza malmö",
+    "köpa skor",
+    "!!!",
+    "how how how best",
+    "x" * 2000,
+]
+
+
+def test_public_names() -> None:
+    assert set(intentkit.__all__) == {
+        "Classification",
+        "Explanation",
+        "FeatureContribution",
+        "Intent",
+        "IntentClassifier",
+        "__version__",
+        "classify",
+        "classify_many",
+        "explain",
+    }
+    assert [i.value for i in Intent] == [
+        "informational",
+        "commercial",
+        "transactional",
+        "navigational",
+        "local",
+    ]
+    assert Intent("local") is Intent.LOCAL and isinstance(Intent.LOCAL, str)
+
+
+def test_classification_is_frozen_and_serialises(tiny_path: Path) -> None:
+    result = IntentClassifier(model=tiny_path).classify("how to buy")
+    with pytest.raises(ValueError):
+        result.intent = Intent.LOCAL  # type: ignore[misc]
+    data = json.loads(result.model_dump_json())
+    assert set(data) >= {"keyword", "intent", "confidence", "probabilities", "model_version"}
+    assert list(data["probabilities"]) == [i.value for i in Intent]
+    assert sum(data["probabilities"].values()) == pytest.approx(1.0, abs=1e-9)
+    assert Classification.model_validate_json(result.model_dump_json()) == result
+
+
+@pytest.mark.parametrize("keyword", ["", " ", "\t\n", "!!!", "... ---"])
+def test_empty_keywords_give_documented_result(tiny_path: Path, keyword: str) -> None:
+    result = IntentClassifier(model=tiny_path).classify(keyword)
+    assert result.keyword == keyword
+    assert result.intent is None
+    assert result.confidence == 0.0
+    assert result.secondary == []
+    assert result.language == "unknown"
+    assert list(result.probabilities.values()) == [0.2] * 5
+
+
+@pytest.mark.parametrize("bad", [None, 123, b"bytes", 4.5, ["list"]])
+def test_wrong_types_raise_type_error(tiny_path: Path, bad: object) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    with pytest.raises(TypeError, match="keyword must be str"):
+        clf.classify(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="position 1 must be str"):
+        clf.classify_many(["ok", bad])  # type: ignore[list-item]
+
+
+def test_classify_many_rejects_a_single_string(tiny_path: Path) -> None:
+    with pytest.raises(TypeError, match="not a single string"):
+        IntentClassifier(model=tiny_path).classify_many("netflix")
+
+
+def test_classify_many_equals_classify_in_order(tiny_path: Path) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    many = clf.classify_many(KEYWORDS)
+    assert len(many) == len(KEYWORDS)
+    for i, kw in enumerate(KEYWORDS):
+        assert many[i] == clf.classify(kw)
+        assert many[i].keyword == kw
+
+
+def _gen() -> Iterator[str]:
+    yield from KEYWORDS
+
+
+@pytest.mark.parametrize(
+    "container",
+    [list, tuple, lambda xs: _gen(), lambda xs: np.array(xs, dtype=object), np.array],
+    ids=["list", "tuple", "generator", "numpy-object", "numpy-str"],
+)
+def test_classify_many_accepts_iterables(tiny_path: Path, container: object) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    expected = clf.classify_many(KEYWORDS)
+    got = clf.classify_many(container(KEYWORDS))  # type: ignore[operator]
+    assert [r.probabilities for r in got] == [r.probabilities for r in expected]
+    assert [r.keyword for r in got] == KEYWORDS
+
+
+def test_classify_many_accepts_pandas_series(tiny_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    clf = IntentClassifier(model=tiny_path)
+    series = pd.Series(KEYWORDS, index=range(100, 100 + len(KEYWORDS)))
+    got = clf.classify_many(series)
+    assert [r.keyword for r in got] == KEYWORDS
+
+
+def test_classify_many_spans_chunks_without_loss(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clf_module, "CHUNK_SIZE", 3)
+    clf = IntentClassifier(model=tiny_path)
+    xs = [f"{w} {i}" for i, w in enumerate(["how", "best", "buy", "login", ""] * 7)]
+    got = clf.classify_many(iter(xs))
+    assert [r.keyword for r in got] == xs
+    assert got == [clf.classify(x) for x in xs]
+
+
+def test_classify_many_scores_each_chunk_once(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clf_module, "CHUNK_SIZE", 4)
+    clf = IntentClassifier(model=tiny_path)
+    model, _ = clf._loaded()
+    calls: list[int] = []
+    original = type(model).scores
+
+    def counting(self: object, rows: list[list[int]]) -> object:
+        calls.append(len(rows))
+        return original(self, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(model), "scores", counting)
+    clf.classify_many(["how"] * 10)
+    assert calls == [4, 4, 2]
+
+
+def test_explain_contributions_sum_to_logits(tiny_path: Path) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    for kw in ["how to buy netflix", "köpa köpa", "pizza malmö", "zzz"]:
+        e = clf.explain(kw)
+        result = clf.classify(kw)
+        assert e.intent == result.intent
+        logits = []
+        for intent in Intent:
+            total = e.bias[intent] + sum(f.contributions[intent] for f in e.features)
+            assert total == pytest.approx(e.logits[intent], abs=1e-12)
+            logits.append(e.logits[intent])
+        exp = np.exp(np.array(logits) - max(logits))
+        assert list(exp / exp.sum()) == pytest.approx(list(result.probabilities.values()), abs=1e-12)
+    counted = clf.explain("buy buy")
+    assert {f.feature: f.count for f in counted.features}["w:buy"] == 2
+
+
+def test_model_is_loaded_once_under_concurrent_first_calls(
+    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[Path] = []
+    original = clf_module.load_model
+
+    def slow_load(path: Path, **kw: object) -> object:
+        loads.append(path)
+        threading.Event().wait(0.05)
+        return original(path, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clf_module, "load_model", slow_load)
+    monkeypatch.setattr(clf_module, "_models", {})
+    clf = IntentClassifier(model=tiny_path)
+    barrier = threading.Barrier(8)
+    results: list[Classification] = []
+
+    def work() -> None:
+        barrier.wait()
+        results.append(clf.classify("how to buy"))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1
+    assert len(results) == 8 and len({r.model_dump_json() for r in results}) == 1
+
+
+def test_import_is_lazy() -> None:
+    code = (
+        "import sys, intentkit\n"
+        "heavy = [m for m in ('sklearn', 'scipy', 'numpy', 'intentkit._model') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_first_classification_never_imports_sklearn(tiny_path: Path) -> None:
+    code = (
+        "import sys, intentkit\n"
+        f"intentkit.IntentClassifier(model={str(tiny_path)!r}).classify('how to buy')\n"
+        "print('sklearn' in sys.modules, 'intentkit._model' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_options_are_keyword_only(tiny_path: Path) -> None:
+    with pytest.raises(TypeError):
+        IntentClassifier(tiny_path)  # type: ignore[misc]
+    with pytest.raises(TypeError, match="brands"):
+        IntentClassifier(brands="acme")
+    assert "brands=0" in repr(IntentClassifier(model=tiny_path))

@@ -1,0 +1,99 @@
+"""Training: reading the data, determinism, the held-out split, the model card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from intentkit import Intent, IntentClassifier
+from intentkit._model import load_model
+from intentkit._train import Row, heldout_split, read_dataset, read_rows, train_directory
+
+HEADER = "keyword\tintent\tintent2\tlang\tvertical\tsource\n"
+CUES = {
+    "informational": ["how to fix {}", "what is a {}", "hur fungerar {}"],
+    "commercial": ["best {}", "{} reviews", "bästa {}"],
+    "transactional": ["buy {}", "{} price", "köpa {}"],
+    "navigational": ["{}shop login", "{}shop.com", "{}shop kundtjänst"],
+    "local": ["{} near me", "{} stockholm", "{} nära mig"],
+}
+NOUNS = {
+    "cars": ["car", "tyre", "bil"],
+    "pets": ["dog bed", "cat food", "hundmat"],
+    "travel": ["flight", "hotel", "resa"],
+    "health": ["vitamin", "plaster", "tandkräm"],
+}
+
+
+def make_data(root: Path) -> Path:
+    kw = root / "keywords" / "hand"
+    kw.mkdir(parents=True)
+    (root / "lexicons").mkdir()
+    (root / "lexicons" / "places.tsv").write_text("name\tkind\tcountry\tregion\nstockholm\tmunicipality\tse\tstockholm\n")
+    for vertical, nouns in NOUNS.items():
+        lines = [HEADER]
+        for intent, patterns in CUES.items():
+            for p in patterns:
+                for n in nouns:
+                    lang = "sv" if any(s in p for s in ("ä", "hur", "nära")) else "en"
+                    lines.append(f"{p.format(n)}\t{intent}\t\t{lang}\t{vertical}\thand\n")
+        (kw / f"{vertical}.tsv").write_text("".join(lines), encoding="utf-8")
+    return root
+
+
+def test_read_rows_reports_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(HEADER + "ok\tlocal\t\ten\tx\thand\nbad row\tlocal\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv:3: expected 6 columns"):
+        read_rows(path)
+    path.write_text(HEADER + "ok\tshopping\t\ten\tx\thand\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv:2: unknown intent"):
+        read_rows(path)
+    path.write_text("kw\tlabel\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv:1: header"):
+        read_rows(path)
+
+
+def test_training_is_deterministic_and_card_matches(tmp_path: Path) -> None:
+    data = make_data(tmp_path / "data")
+    card1 = train_directory(data, tmp_path / "m1", heldout=False)
+    card2 = train_directory(data, tmp_path / "m2", heldout=False)
+    b1 = (tmp_path / "m1" / "intentkit.npz").read_bytes()
+    assert b1 == (tmp_path / "m2" / "intentkit.npz").read_bytes()
+    assert card1["sha256"] == card2["sha256"]
+    on_disk = json.loads((tmp_path / "m1" / "model-card.json").read_text())
+    assert on_disk["sha256"] == card1["sha256"]
+    assert on_disk["training_data"]["rows"] == len(read_dataset(data))
+    assert set(on_disk["libraries"]) >= {"numpy", "scikit-learn", "python"}
+    assert "cv_macro_f1" in on_disk["training"]
+    load_model(tmp_path / "m1" / "intentkit.npz", sha256=card1["sha256"])
+
+
+def test_trained_model_learns_the_cues(tmp_path: Path) -> None:
+    data = make_data(tmp_path / "data")
+    train_directory(data, tmp_path / "m", heldout=False)
+    clf = IntentClassifier(model=tmp_path / "m" / "intentkit.npz")
+    assert clf.classify("buy tyre").intent is Intent.TRANSACTIONAL
+    assert clf.classify("how to fix dog bed").intent is Intent.INFORMATIONAL
+    assert clf.classify("resa nära mig").intent is Intent.LOCAL
+
+
+def test_data_hash_changes_with_data(tmp_path: Path) -> None:
+    data = make_data(tmp_path / "data")
+    a = train_directory(data, tmp_path / "m", heldout=False)["training_data"]["sha256"]
+    with (data / "keywords" / "hand" / "cars.tsv").open("a", encoding="utf-8") as f:
+        f.write("volvo xc60 pris\ttransactional\t\tsv\tcars\thand\n")
+    b = train_directory(data, tmp_path / "m", heldout=False)["training_data"]["sha256"]
+    assert a != b
+
+
+def test_heldout_split_holds_out_whole_verticals() -> None:
+    rows = [Row(f"kw {v} {i}", "local", "", "en", f"v{v}", "hand") for v in range(40) for i in range(5)]
+    train, test = heldout_split(rows)
+    assert train and test
+    train_v = {rows[i].vertical for i in train}
+    test_v = {rows[i].vertical for i in test}
+    assert not train_v & test_v
+    assert len(train) + len(test) == len(rows)
