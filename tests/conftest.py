@@ -39,7 +39,11 @@ def tiny_model() -> Model:
         intercept=np.array([0.5, 0.0, 0.0, -0.5, -1.0]),
         lang_coef=lang,
         lang_intercept=0.0,
-        lexicon=Lexicon.build(brands=["netflix", "acme corp"], places=["malmö", "new york"]),
+        lexicon=Lexicon.build(
+            brands=["netflix", "acme corp"],
+            places=["malmö", "new york"],
+            stage_cues=[("login", "retention"), ("mina sidor", "retention"), ("förnya", "renew")],
+        ),
         meta={
             "format": FORMAT,
             "format_version": FORMAT_VERSION,

@@ -12,21 +12,35 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from intentkit._version import __version__
-from intentkit.types import Classification, Explanation, FeatureContribution, Intent
+from intentkit.journey import Framework, JourneySummary, fit_priors, journey_summary
+from intentkit.types import (
+    Classification,
+    ConversionPrior,
+    Explanation,
+    FeatureContribution,
+    Intent,
+    Level,
+)
 
 if TYPE_CHECKING:
     from intentkit._classifier import IntentClassifier, classify, classify_many, explain
 
 __all__ = [
     "Classification",
+    "ConversionPrior",
     "Explanation",
     "FeatureContribution",
+    "Framework",
     "Intent",
     "IntentClassifier",
+    "JourneySummary",
+    "Level",
     "__version__",
     "classify",
     "classify_many",
     "explain",
+    "fit_priors",
+    "journey_summary",
 ]
 
 _LAZY = {"IntentClassifier", "classify", "classify_many", "explain"}

@@ -6,7 +6,7 @@ import json
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import wraps
 from itertools import islice
 from pathlib import Path
@@ -16,13 +16,16 @@ import numpy as np
 
 from intentkit._features import Featurizer
 from intentkit._model import INTENT_ORDER, FloatArray, Model, load_model
+from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
     SECONDARY_THRESHOLD,
     Classification,
+    ConversionPrior,
     Explanation,
     FeatureContribution,
     Intent,
     Language,
+    Level,
 )
 
 MODEL_FILE = "intentkit.npz"
@@ -73,6 +76,13 @@ class IntentClassifier:
             model was trained with ("acme login" becomes navigational once ``acme`` is a brand).
         places: your own service areas or place names; they count as places ("rörmokare
             tumba" becomes local once ``tumba`` is a place).
+        framework: the journey framework of :attr:`Classification.stage`: ``"funnel"`` (default),
+            ``"five_as"``, ``"b2c"``, or your own :class:`~intentkit.journey.Framework` (or a
+            dict of one).
+        priors: per-intent conversion priors (all five intents, numbers in [0, 1]) for
+            :attr:`Classification.conversion`; default
+            :data:`~intentkit.journey.DEFAULT_PRIORS`, or fit your own with
+            :func:`~intentkit.journey.fit_priors`.
     """
 
     def __init__(
@@ -81,17 +91,22 @@ class IntentClassifier:
         model: str | Path | None = None,
         brands: Iterable[str] = (),
         places: Iterable[str] = (),
+        framework: str | Framework | Mapping[str, Any] = "funnel",
+        priors: Mapping[Intent, float] | Mapping[str, float] | None = None,
     ) -> None:
         self.model = Path(model) if model is not None else None
         self.brands = _strings(brands, "brands")
         self.places = _strings(places, "places")
+        self.framework = resolve_framework(framework)
+        self.priors = resolve_priors(priors)
+        self._prior_vector = np.array([self.priors[i] for i in _INTENTS])
         self._state: tuple[Model, Featurizer] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
             f"IntentClassifier(model={self.model!r}, brands={len(self.brands)} names, "
-            f"places={len(self.places)} names)"
+            f"places={len(self.places)} names, framework={self.framework.name!r})"
         )
 
     def _loaded(self) -> tuple[Model, Featurizer]:
@@ -121,8 +136,8 @@ class IntentClassifier:
         _check_str(keyword, "keyword")
         model, featurizer = self._loaded()
         row = featurizer.indices(keyword)
-        logits, lang = model.scores([row or []])
-        return _result(keyword, row, logits[0], float(lang[0]), model.version)
+        logits, lang = model.scores([row[0] if row else []])
+        return self._result(keyword, row, logits[0], float(lang[0]), model.version)
 
     def classify_many(self, keywords: Iterable[str]) -> list[Classification]:
         """Classify many keywords, in chunks, one vectorised scoring per chunk.
@@ -141,10 +156,10 @@ class IntentClassifier:
     def _classify_chunk(self, chunk: Sequence[str]) -> list[Classification]:
         model, featurizer = self._loaded()
         rows = [featurizer.indices(k) for k in chunk]
-        logits, lang = model.scores([r or [] for r in rows])
+        logits, lang = model.scores([r[0] if r else [] for r in rows])
         version = model.version
         return [
-            _result(k, r, logits[i], float(lang[i]), version)
+            self._result(k, r, logits[i], float(lang[i]), version)
             for i, (k, r) in enumerate(zip(chunk, rows))
         ]
 
@@ -182,44 +197,61 @@ class IntentClassifier:
         )
 
 
-def _by_intent(values: FloatArray) -> dict[Intent, float]:
-    return {intent: float(v) for intent, v in zip(_INTENTS, values)}
-
-
-def _result(
-    keyword: str, row: list[int] | None, logits: FloatArray, lang_logit: float, version: str
-) -> Classification:
-    if row is None:
+    def _result(
+        self,
+        keyword: str,
+        row: tuple[list[int], int] | None,
+        logits: FloatArray,
+        lang_logit: float,
+        version: str,
+    ) -> Classification:
+        framework = self.framework
+        if row is None:
+            return Classification.model_construct(
+                keyword=keyword,
+                intent=None,
+                confidence=0.0,
+                probabilities=dict(_UNIFORM),
+                secondary=[],
+                language="unknown",
+                stage=None,
+                framework=framework.name,
+                conversion=ConversionPrior.model_construct(
+                    level=Level.LOW, score=float(self._prior_vector.mean())
+                ),
+                model_version=version,
+            )
+        indices, cues = row
+        exp = np.exp(logits - logits.max())
+        probs = exp / exp.sum()
+        order = np.argsort(-probs, kind="stable")
+        top = _INTENTS[int(order[0])]
+        secondary = [_INTENTS[int(j)] for j in order[1:] if probs[j] >= SECONDARY_THRESHOLD]
+        language: Language = "unknown"
+        if indices:
+            p_sv = 1.0 / (1.0 + math.exp(-lang_logit))
+            if p_sv >= 0.5 + LANGUAGE_MARGIN:
+                language = "sv"
+            elif p_sv <= 0.5 - LANGUAGE_MARGIN:
+                language = "en"
+        plist = probs.tolist()
         return Classification.model_construct(
             keyword=keyword,
-            intent=None,
-            confidence=0.0,
-            probabilities=dict(_UNIFORM),
-            secondary=[],
-            language="unknown",
+            intent=top,
+            confidence=plist[int(order[0])],
+            probabilities=dict(zip(_INTENTS, plist)),
+            secondary=secondary,
+            language=language,
+            stage=framework.stage_of(plist, cues),
+            framework=framework.name,
+            conversion=ConversionPrior.model_construct(
+                level=INTENT_LEVEL[top], score=float(probs @ self._prior_vector)
+            ),
             model_version=version,
         )
-    exp = np.exp(logits - logits.max())
-    probs = exp / exp.sum()
-    order = np.argsort(-probs, kind="stable")
-    top = int(order[0])
-    secondary = [_INTENTS[int(j)] for j in order[1:] if probs[j] >= SECONDARY_THRESHOLD]
-    language: Language = "unknown"
-    if row:
-        p_sv = 1.0 / (1.0 + math.exp(-lang_logit))
-        if p_sv >= 0.5 + LANGUAGE_MARGIN:
-            language = "sv"
-        elif p_sv <= 0.5 - LANGUAGE_MARGIN:
-            language = "en"
-    return Classification.model_construct(
-        keyword=keyword,
-        intent=_INTENTS[top],
-        confidence=float(probs[top]),
-        probabilities={intent: float(p) for intent, p in zip(_INTENTS, probs)},
-        secondary=secondary,
-        language=language,
-        model_version=version,
-    )
+
+def _by_intent(values: FloatArray) -> dict[Intent, float]:
+    return {intent: float(v) for intent, v in zip(_INTENTS, values)}
 
 
 def _check_str(value: object, what: str) -> None:

@@ -9,7 +9,8 @@ A keyword becomes a bag of named features, each counted:
   (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``) and ``^``/``$`` at the
   edges, so "acme login" shares ``b:__brand__ login`` with "netflix login";
 - ``L:<kind>`` lexicon flags (brand, place, domain, year, number, a keyword that is only a brand
-  or only a place) and ``Q:<intent>`` for each cue phrase of an intent;
+  or only a place), ``Q:<intent>`` for each cue phrase of an intent and ``S:<cue set>`` for each
+  post-purchase phrase;
 - ``n:<k>`` the token count, capped at 6.
 
 Scoring never builds the names: :meth:`Featurizer.indices` maps a keyword straight to vocabulary
@@ -38,12 +39,14 @@ class Lexicon:
     """Phrases the featurizer recognises, keyed by their normalised, folded form.
 
     ``brands`` and ``places`` replace their tokens by a class in the bigram sequence; ``cues``
-    maps a phrase to the intents it signals.
+    maps a phrase to the intents it signals; ``stage_cues`` maps a post-purchase phrase to its cue
+    set (``retention`` or ``renew``).
     """
 
     brands: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stage_cues: Mapping[str, str] = field(default_factory=dict)
 
     @staticmethod
     def key(phrase: str) -> str:
@@ -56,8 +59,9 @@ class Lexicon:
         brands: Iterable[str] = (),
         places: Iterable[str] = (),
         cues: Iterable[tuple[str, str]] = (),
+        stage_cues: Iterable[tuple[str, str]] = (),
     ) -> Lexicon:
-        """Build a lexicon from raw phrases; ``cues`` is pairs of (phrase, intent)."""
+        """Build a lexicon from raw phrases; cues are (phrase, intent) and (phrase, cue set) pairs."""
         cue_map: dict[str, set[str]] = {}
         for phrase, intent in cues:
             k = cls.key(phrase)
@@ -67,12 +71,15 @@ class Lexicon:
             brands=frozenset(k for k in map(cls.key, brands) if k),
             places=frozenset(k for k in map(cls.key, places) if k),
             cues={k: tuple(sorted(v)) for k, v in sorted(cue_map.items())},
+            stage_cues=dict(sorted((cls.key(p), kind) for p, kind in stage_cues if cls.key(p))),
         )
 
     def extended(self, brands: Iterable[str] = (), places: Iterable[str] = ()) -> Lexicon:
         """Return a copy with a user's own brands and places added."""
         extra = Lexicon.build(brands, places)
-        return Lexicon(self.brands | extra.brands, self.places | extra.places, self.cues)
+        return Lexicon(
+            self.brands | extra.brands, self.places | extra.places, self.cues, self.stage_cues
+        )
 
 
 class Featurizer:
@@ -83,7 +90,7 @@ class Featurizer:
         self.vocabulary = vocabulary or {}
         self._token_cache: dict[str, list[int]] = {}
         max_len: dict[str, int] = {}
-        for phrase in (*lexicon.brands, *lexicon.places, *lexicon.cues):
+        for phrase in (*lexicon.brands, *lexicon.places, *lexicon.cues, *lexicon.stage_cues):
             first, _, _ = phrase.partition(" ")
             n = min(phrase.count(" ") + 1, MAX_PHRASE_TOKENS)
             if n > max_len.get(first, 0):
@@ -120,6 +127,9 @@ class Featurizer:
                 intents = lex.cues.get(phrase)
                 if intents:
                     flags.extend("Q:" + it for it in intents)
+                stage_cue = lex.stage_cues.get(phrase)
+                if stage_cue:
+                    flags.append("S:" + stage_cue)
                 if phrase in lex.places:
                     cls, width = "__place__", n
                     break
@@ -162,8 +172,9 @@ class Featurizer:
         out.extend(self.context_features(tokens))
         return out
 
-    def indices(self, keyword: str) -> list[int] | None:
-        """Vocabulary indices of ``keyword``'s features, repeats kept, unknown features dropped.
+    def indices(self, keyword: str) -> tuple[list[int], int] | None:
+        """Vocabulary indices of ``keyword``'s features (repeats kept, unknown ones dropped) and
+        its post-purchase cue bits (1: a retention cue, 2: a renew cue).
 
         Returns ``None`` when the keyword has no tokens at all (empty or punctuation only).
         """
@@ -181,5 +192,7 @@ class Featurizer:
                     cache.clear()
                 cache[t] = idx
             out += idx
-        out += [j for j in map(vocab.get, self.context_features(tokens)) if j is not None]
-        return out
+        context = self.context_features(tokens)
+        out += [j for j in map(vocab.get, context) if j is not None]
+        cues = ("S:retention" in context) | (2 * ("S:renew" in context))
+        return out, cues

@@ -78,6 +78,7 @@ class Model:
             "brands": sorted(self.lexicon.brands),
             "places": sorted(self.lexicon.places),
             "cues": {k: list(v) for k, v in self.lexicon.cues.items()},
+            "stage_cues": dict(self.lexicon.stage_cues),
         }
         arrays: dict[str, npt.NDArray[Any]] = {
             "coef": np.ascontiguousarray(self.coef, dtype=np.float64),
@@ -171,10 +172,16 @@ def _parse(data: bytes) -> Model:
         isinstance(v, list) and set(v) <= set(INTENT_ORDER) for v in cues.values()
     ):
         raise ValueError("lexicon cues must map phrases to lists of intents")
+    stage_cues = lex.get("stage_cues", {})
+    if not isinstance(stage_cues, dict) or not all(
+        v in ("retention", "renew") for v in stage_cues.values()
+    ):
+        raise ValueError("lexicon stage_cues must map phrases to 'retention' or 'renew'")
     lexicon = Lexicon(
         brands=frozenset(_strings(lex.get("brands", []), "brands")),
         places=frozenset(_strings(lex.get("places", []), "places")),
         cues={str(k): tuple(v) for k, v in cues.items()},
+        stage_cues={str(k): str(v) for k, v in stage_cues.items()},
     )
     return Model(
         features=features,

@@ -119,10 +119,13 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         places = [name for (name,) in _tsv_column(lex / "places.tsv", "name")]
     if (lex / "cues.tsv").is_file():
         cues = [(c, i) for c, i in _tsv_column(lex / "cues.tsv", "cue", "intent")]
+    stage_cues: list[tuple[str, str]] = []
+    if (lex / "stage_cues.tsv").is_file():
+        stage_cues = [(c, k) for c, k in _tsv_column(lex / "stage_cues.tsv", "cue", "kind")]
     cue_keys = {Lexicon.key(c) for c, _ in cues}
     # A brand spelled like a cue word ("support", "app") would hide the cue from the bigrams.
     brands = [b for b in brands if Lexicon.key(b) not in cue_keys and len(Lexicon.key(b)) > 1]
-    return Lexicon.build(brands, places, cues)
+    return Lexicon.build(brands, places, cues, stage_cues)
 
 
 def data_digest(data_dir: Path) -> str:

@@ -32,6 +32,29 @@ class Intent(str, Enum):
         return self.value
 
 
+class Level(str, Enum):
+    """How likely a click on the keyword converts, coarsely."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ConversionPrior(BaseModel):
+    """How likely a click on the keyword converts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: Level
+    """The level of the keyword's intent: informational low, commercial medium, the rest high."""
+    score: float
+    """The expected per-click conversion rate: the per-intent priors weighted by the intent
+    probabilities. Use it to rank keywords; its scale is that of the priors."""
+
+
 SECONDARY_THRESHOLD = 0.2
 """An intent other than the top one is listed in :attr:`Classification.secondary` when its
 probability is at least this. At 0.2 an intent is named once it is as likely as a uniform guess."""
@@ -56,6 +79,13 @@ class Classification(BaseModel):
     language: Language
     """``"en"`` or ``"sv"`` from the model's own features; ``"unknown"`` when the keyword gives too
     little evidence either way (no known features, or a probability between 0.35 and 0.65)."""
+    stage: str | None
+    """The customer-journey stage in the classifier's framework (``funnel`` by default:
+    awareness, consideration, conversion, retention); ``None`` when ``intent`` is ``None``."""
+    framework: str
+    """The name of the journey framework :attr:`stage` belongs to."""
+    conversion: ConversionPrior
+    """The conversion-likelihood prior of the keyword."""
     model_version: str
     """The version of the model that produced this result."""
 

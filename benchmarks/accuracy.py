@@ -1,0 +1,255 @@
+"""Accuracy of intentkit against baselines, on our held-out split and on third-party labelled sets.
+
+Usage (from the repository root, after ``pip install .``)::
+
+    python benchmarks/accuracy.py            # writes benchmarks/results/accuracy.md and the README table
+
+What it measures, all in one run:
+
+- **held-out**: a model trained by the shipped recipe on our data minus whole verticals and
+  templates, scored on those (per language). Topics the model has never seen.
+- **semrush**: ``../shared/data/dev/semrush-us.tsv``, Semrush's labels (4 classes: our ``local``
+  counts as ``transactional``, as Semrush files "near me" there). Strict macro-F1 on single-label
+  rows; lenient accuracy on multi-label rows (right if any of Semrush's intents).
+- **ahrefs**: the Ahrefs export in ``../shared/data/exports/`` (its intent flags), the same way.
+- baselines side by side: the majority class, and a rule baseline of at most 50 cue words.
+
+Third-party labels are opinions of tools that disagree with each other, not ground truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import platform
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from intentkit import IntentClassifier
+from intentkit._model import INTENT_ORDER
+from intentkit._text import normalize
+from intentkit._train import (
+    Row,
+    _Design,
+    _fit,
+    _fit_language,
+    _softmax,
+    expected_calibration_error,
+    heldout_split,
+    read_dataset,
+    read_lexicon,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+RESULTS = ROOT / "benchmarks" / "results"
+FOUR = ("informational", "commercial", "transactional", "navigational")
+
+RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("local", ("near me", "nära mig", "nearby", "open now", "opening hours", "öppettider", "närmaste", "i närheten")),
+    ("navigational", ("login", "log in", "sign in", "logga in", "mina sidor", "kundtjänst", "customer service", "account")),
+    ("transactional", ("buy", "price", "cheap", "coupon", "discount", "download", "order", "köpa", "köp", "pris", "billig", "billiga", "rabattkod", "boka", "hyra", "beställa")),
+    ("commercial", ("best", "top", "review", "reviews", "vs", "compare", "alternatives", "bästa", "test", "recension", "jämför")),
+    ("informational", ("how", "what", "why", "when", "guide", "hur", "vad", "varför")),
+]
+RULE_WORDS = sum(len(w) for _, w in RULES)
+assert RULE_WORDS <= 50, RULE_WORDS
+
+
+def rule_baseline(keyword: str) -> str:
+    text = f" {normalize(keyword)} "
+    for intent, cues in RULES:
+        if any(f" {c} " in text for c in cues):
+            return intent
+    return "informational"
+
+
+def metrics(y: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, object]:
+    per = {}
+    for k in labels:
+        tp = sum(a == k and b == k for a, b in zip(y, pred))
+        fp = sum(a != k and b == k for a, b in zip(y, pred))
+        fn = sum(a == k and b != k for a, b in zip(y, pred))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        per[k] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn)
+    present = [k for k in labels if per[k][3]]
+    macro = float(np.mean([per[k][2] for k in present])) if present else 0.0
+    acc = float(np.mean([a == b for a, b in zip(y, pred)])) if y else 0.0
+    confusion = Counter(zip(y, pred))
+    return {"per": per, "macro_f1": macro, "accuracy": acc, "confusion": confusion, "n": len(y)}
+
+
+def table(name: str, m: dict[str, object], labels: Sequence[str], ece: float | None) -> str:
+    per = m["per"]
+    assert isinstance(per, dict)
+    lines = [
+        f"**{name}**: {m['n']:,} keywords, macro-F1 **{m['macro_f1']:.3f}**, accuracy {m['accuracy']:.3f}"
+        + (f", ECE {ece:.3f}" if ece is not None else ""),
+        "",
+        "| intent | precision | recall | F1 | support |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for k in labels:
+        p, r, f, s = per[k]
+        lines.append(f"| {k} | {p:.3f} | {r:.3f} | {f:.3f} | {s:,} |")
+    confusion = m["confusion"]
+    assert isinstance(confusion, Counter)
+    lines += ["", "Confusion (rows: label, columns: predicted)", ""]
+    lines.append("| | " + " | ".join(x[:5] for x in labels) + " |")
+    lines.append("|---|" + "---:|" * len(labels))
+    for a in labels:
+        lines.append(f"| {a[:5]} | " + " | ".join(str(confusion[(a, b)]) for b in labels) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray]:
+    data = ROOT / "data"
+    rows = read_dataset(data)
+    lexicon = read_lexicon(data)
+    tr, te = heldout_split(rows)
+    train_rows = [rows[i] for i in tr]
+    test_rows = [rows[i] for i in te]
+    design = _Design(train_rows, lexicon, 2)
+    coef, icpt, _ = _fit(design, train_rows, list(range(len(train_rows))), (0.5, 1.0, 2.0, 4.0, 8.0), 5)
+    lang_coef, lang_icpt = _fit_language(design, train_rows, list(range(len(train_rows))))
+    test = _Design(test_rows, lexicon, 2, features=design.features)
+    x = test.matrix(list(range(len(test_rows))))
+    return test_rows, _softmax(x @ coef + icpt), (x @ lang_coef + lang_icpt) > 0
+
+
+def read_semrush() -> list[tuple[str, list[str]]]:
+    with (SHARED / "dev" / "semrush-us.tsv").open(encoding="utf-8", newline="") as f:
+        return [(r["keyword"], r["intents"].split("|")) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def read_ahrefs() -> list[tuple[str, list[str]]]:
+    out = []
+    for path in sorted((SHARED / "exports").glob("ahrefs-*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            for r in csv.DictReader(f):
+                flags = {x.strip().lower() for x in (r.get("Intents") or "").split(",")}
+                intents = [i for i in INTENT_ORDER if i in flags]
+                if intents:
+                    out.append((r["Keyword"], intents))
+    return out
+
+
+def third_party(
+    name: str,
+    data: list[tuple[str, list[str]]],
+    predictors: dict[str, Callable[[list[str]], list[str]]],
+    probs4: np.ndarray,
+) -> str:
+    single = [i for i, (_, y) in enumerate(data) if len(y) == 1]
+    multi = [i for i, (_, y) in enumerate(data) if len(y) > 1]
+    keywords = [k for k, _ in data]
+    out = [f"### {name}\n"]
+    summary = ["| method | strict macro-F1 (single-label) | lenient accuracy (multi-label) | " + " | ".join(f"recall {c[:5]}" for c in FOUR) + " |",
+               "|---|---:|---:|" + "---:|" * len(FOUR)]
+    details = []
+    for method, predict in predictors.items():
+        pred = [p if p != "local" else "transactional" for p in predict(keywords)]
+        m = metrics([data[i][1][0] for i in single], [pred[i] for i in single], FOUR)
+        lenient = float(np.mean([pred[i] in data[i][1] for i in multi])) if multi else float("nan")
+        per = m["per"]
+        assert isinstance(per, dict)
+        summary.append(f"| {method} | {m['macro_f1']:.3f} | {lenient:.3f} | " + " | ".join(f"{per[c][1]:.3f}" for c in FOUR) + " |")
+        if method == "intentkit":
+            y_idx = [FOUR.index(data[i][1][0]) for i in single]
+            ece = expected_calibration_error(probs4[single], y_idx)
+            details.append(table(f"{name}, intentkit, single-label rows", m, FOUR, ece))
+    out.append(f"{len(single):,} single-label and {len(multi):,} multi-label keywords.\n")
+    out.append("\n".join(summary) + "\n")
+    out.extend(details)
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--output", type=Path, default=RESULTS / "accuracy.md")
+    ap.add_argument("--no-readme", action="store_true", help="do not update the README's table")
+    args = ap.parse_args(argv)
+    clf = IntentClassifier()
+    card = clf.model_card
+
+    def ours(keywords: list[str]) -> list[str]:
+        return [r.intent.value if r.intent else "informational" for r in clf.classify_many(keywords)]
+
+    sections = [
+        f"Model `{card.get('model_version')}`, measured {dt.date.today().isoformat()} on Python "
+        f"{platform.python_version()} ({platform.machine()}). Produced by `python benchmarks/accuracy.py`.\n"
+    ]
+
+    rows, probs, lang_pred = heldout_predictions()
+    sections.append("### Held-out split of our data (whole verticals and templates never seen in training)\n")
+    head = ["| language | method | macro-F1 | accuracy |", "|---|---|---:|---:|"]
+    detail = []
+    for lang in ("en", "sv"):
+        sel = [i for i, r in enumerate(rows) if r.lang == lang]
+        y = [rows[i].intent for i in sel]
+        pred = [INTENT_ORDER[int(probs[i].argmax())] for i in sel]
+        majority = Counter(r.intent for r in rows).most_common(1)[0][0]
+        for method, p in (
+            ("intentkit", pred),
+            ("rule baseline", [rule_baseline(rows[i].keyword) for i in sel]),
+            ("majority class", [majority] * len(sel)),
+        ):
+            m = metrics(y, p, INTENT_ORDER)
+            head.append(f"| {lang} | {method} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} |")
+            if method == "intentkit":
+                ece = expected_calibration_error(probs[sel], [INTENT_ORDER.index(t) for t in y])
+                detail.append(table(f"held-out {lang}, intentkit", m, INTENT_ORDER, ece))
+    lang_acc = float(np.mean([lp == (r.lang == "sv") for lp, r in zip(lang_pred, rows)]))
+    sections.append("\n".join(head) + "\n")
+    sections.append(f"Language detection accuracy on the held-out split: **{lang_acc:.3f}** ({len(rows):,} keywords).\n")
+    sections.extend(detail)
+
+    for name, reader in (("Semrush US (dev set)", read_semrush), ("Ahrefs export (AI tools)", read_ahrefs)):
+        try:
+            data = reader()
+        except FileNotFoundError:
+            sections.append(f"### {name}\n\nnot found under {SHARED}; skipped.\n")
+            continue
+        results = clf.classify_many([k for k, _ in data])
+        p = np.array([[r.probabilities[i] for i in r.probabilities] for r in results])
+        probs4 = np.column_stack([p[:, 0], p[:, 1], p[:, 2] + p[:, 4], p[:, 3]])
+        majority = Counter(y[0] for _, y in data if len(y) == 1).most_common(1)[0][0]
+        sections.append(
+            third_party(
+                name,
+                data,
+                {
+                    "intentkit": ours,
+                    "rule baseline (≤50 cue words)": lambda ks: [rule_baseline(k) for k in ks],
+                    "majority class": lambda ks, m=majority: [m] * len(ks),
+                },
+                probs4,
+            )
+        )
+
+    text = "\n".join(sections)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+    if not args.no_readme:
+        readme = ROOT / "README.md"
+        body = readme.read_text(encoding="utf-8")
+        new = re.sub(
+            r"(<!-- accuracy:start -->\n).*?(<!-- accuracy:end -->)",
+            lambda m: m.group(1) + text + "\n" + m.group(2),
+            body,
+            flags=re.S,
+        )
+        readme.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,357 @@
+"""Customer-journey stages and conversion priors, as the project's taxonomy defines them.
+
+A keyword's **stage** comes from its intent probabilities plus post-purchase cues: each intent has a
+default stage in a framework (informational → awareness, commercial → consideration,
+transactional, local and navigational → conversion, in the funnel), the stage with the most
+probability mass wins, and a post-purchase cue ("login", "mina sidor", "returnera", "säga upp",
+"how to use", ...) overrides it ("netflix login" is retention while "netflix" is conversion).
+
+A keyword's **conversion prior** is a level (the level of its intent: informational low,
+commercial medium, the rest high) and a score: the expected per-click conversion rate under the
+predicted intent probabilities, ``sum(p[intent] * prior[intent])``. The default priors are rough
+per-click conversion rates of a typical commercial site; :func:`fit_priors` replaces them with
+rates estimated from your own analytics.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from intentkit.types import Classification, ConversionPrior, Intent, Level
+
+CUE_SETS = ("retention", "renew")
+"""The post-purchase cue sets a framework can map to a stage: ``renew`` holds renew/förnya/upgrade/
+subscription cues, ``retention`` every other post-purchase cue (login, support, returns, ...)."""
+
+
+INTENT_LEVEL: dict[Intent, Level] = {
+    Intent.INFORMATIONAL: Level.LOW,
+    Intent.COMMERCIAL: Level.MEDIUM,
+    Intent.TRANSACTIONAL: Level.HIGH,
+    Intent.NAVIGATIONAL: Level.HIGH,
+    Intent.LOCAL: Level.HIGH,
+}
+
+DEFAULT_PRIORS: dict[Intent, float] = {
+    Intent.INFORMATIONAL: 0.005,
+    Intent.COMMERCIAL: 0.02,
+    Intent.TRANSACTIONAL: 0.05,
+    Intent.NAVIGATIONAL: 0.04,
+    Intent.LOCAL: 0.045,
+}
+"""Default per-click conversion rates per intent.
+
+Someone reading to learn (informational) rarely converts on that visit: 0.5%. Someone comparing
+options (commercial) converts some of the time, 2%. Someone ready to buy, book or get a price
+(transactional) converts most often, 5%; a searcher who names the brand (navigational) already
+chose it but often only wants to log in or find a page, 4%; a searcher looking for a place
+nearby (local) is about to visit or call, 4.5%. The numbers rank keywords; they are not a
+forecast for any one site. Replace them with your own, or fit them with :func:`fit_priors`.
+"""
+
+
+class Framework(BaseModel):
+    """A journey framework: ordered stages, the default stage of each intent, and cue overrides.
+
+    Build one from a dict, JSON or TOML (:meth:`from_file`); validation rejects an intent without a
+    stage, a stage that is not in ``stages``, and an unknown cue set, each with a clear message.
+
+    >>> Framework.model_validate({"name": "mine", "stages": ["learn", "buy", "keep"],
+    ...     "intents": {"informational": "learn", "commercial": "learn", "transactional": "buy",
+    ...                 "navigational": "buy", "local": "buy"},
+    ...     "cues": {"retention": "keep", "renew": "keep"}}).stages
+    ['learn', 'buy', 'keep']
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    """The framework's name."""
+    stages: list[str] = Field(min_length=1)
+    """The stages in journey order."""
+    intents: dict[Intent, str]
+    """The default stage of each of the five intents."""
+    cues: dict[str, str] = Field(default_factory=dict)
+    """Post-purchase cue set (see :data:`CUE_SETS`) to the stage it forces; ``renew`` wins over
+    ``retention`` when a keyword has both."""
+
+    @field_validator("intents", mode="before")
+    @classmethod
+    def _known_intents(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            known = {i.value for i in Intent}
+            unknown = [k for k in value if str(k) not in known]
+            if unknown:
+                raise ValueError(f"unknown intent {unknown[0]!r}; intents are {sorted(known)}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Framework:
+        if len(set(self.stages)) != len(self.stages):
+            raise ValueError(f"framework {self.name!r}: stages must be distinct")
+        missing = [i.value for i in Intent if i not in self.intents]
+        if missing:
+            raise ValueError(f"framework {self.name!r}: missing stage for intent {missing[0]!r}")
+        for where, stage in [*((f"intent {k.value!r}", v) for k, v in self.intents.items()),
+                             *((f"cue set {k!r}", v) for k, v in self.cues.items())]:
+            if stage not in self.stages:
+                raise ValueError(
+                    f"framework {self.name!r}: {where} maps to stage {stage!r}, which is not "
+                    f"one of its stages {self.stages}"
+                )
+        unknown = [k for k in self.cues if k not in CUE_SETS]
+        if unknown:
+            raise ValueError(
+                f"framework {self.name!r}: unknown cue set {unknown[0]!r}; cue sets are {list(CUE_SETS)}"
+            )
+        return self
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Framework:
+        """Load a framework from a ``.json`` or ``.toml`` file; ``ValueError`` names the file."""
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        try:
+            if path.suffix.lower() == ".toml":
+                if sys.version_info >= (3, 11):
+                    import tomllib
+                else:  # pragma: no cover
+                    import tomli as tomllib
+                data = tomllib.loads(text)
+            else:
+                data = json.loads(text)
+            return cls.model_validate(data)
+        except ValidationError as e:
+            raise ValueError(f"{path}: not a valid framework: {_one_line(e)}") from None
+        except ValueError as e:
+            raise ValueError(f"{path}: not a valid framework: {e}") from None
+
+    def stage_of(self, probabilities: Sequence[float], cues: int) -> str:
+        """The stage for intent probabilities (taxonomy order) and a cue bitmask (1 retention, 2 renew)."""
+        if cues & 2 and "renew" in self.cues:
+            return self.cues["renew"]
+        if cues and "retention" in self.cues:
+            return self.cues["retention"]
+        mass = dict.fromkeys(self.stages, 0.0)
+        for intent, p in zip(Intent, probabilities):
+            mass[self.intents[intent]] += p
+        return max(self.stages, key=mass.__getitem__)
+
+
+def _one_line(error: ValidationError) -> str:
+    parts = []
+    for err in error.errors():
+        where = ".".join(str(x) for x in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
+    return "; ".join(parts)
+
+
+FRAMEWORKS: dict[str, Framework] = {
+    "funnel": Framework(
+        name="funnel",
+        stages=["awareness", "consideration", "conversion", "retention"],
+        intents={
+            Intent.INFORMATIONAL: "awareness",
+            Intent.COMMERCIAL: "consideration",
+            Intent.TRANSACTIONAL: "conversion",
+            Intent.NAVIGATIONAL: "conversion",
+            Intent.LOCAL: "conversion",
+        },
+        cues={"retention": "retention", "renew": "retention"},
+    ),
+    "five_as": Framework(
+        name="five_as",
+        stages=["aware", "appeal", "ask", "act", "advocate"],
+        intents={
+            Intent.INFORMATIONAL: "aware",
+            Intent.NAVIGATIONAL: "appeal",
+            Intent.COMMERCIAL: "ask",
+            Intent.TRANSACTIONAL: "act",
+            Intent.LOCAL: "act",
+        },
+        cues={"retention": "advocate", "renew": "advocate"},
+    ),
+    "b2c": Framework(
+        name="b2c",
+        stages=["discover", "try", "buy", "use", "renew"],
+        intents={
+            Intent.INFORMATIONAL: "discover",
+            Intent.COMMERCIAL: "try",
+            Intent.TRANSACTIONAL: "buy",
+            Intent.NAVIGATIONAL: "buy",
+            Intent.LOCAL: "buy",
+        },
+        cues={"retention": "use", "renew": "renew"},
+    ),
+}
+"""The built-in frameworks: ``funnel`` (the default), ``five_as`` and ``b2c``."""
+
+
+def resolve_framework(framework: str | Framework | Mapping[str, Any]) -> Framework:
+    """A built-in framework by name, or a user framework from a ``Framework`` or a dict."""
+    if isinstance(framework, Framework):
+        return framework
+    if isinstance(framework, str):
+        try:
+            return FRAMEWORKS[framework]
+        except KeyError:
+            raise ValueError(
+                f"unknown framework {framework!r}; built-in frameworks are {sorted(FRAMEWORKS)}, "
+                "or pass a Framework"
+            ) from None
+    if isinstance(framework, Mapping):
+        try:
+            return Framework.model_validate(dict(framework))
+        except ValidationError as e:
+            raise ValueError(f"not a valid framework: {_one_line(e)}") from None
+    raise TypeError(f"framework must be a name, a Framework or a dict, not {type(framework).__name__}")
+
+
+def resolve_priors(priors: Mapping[Intent, float] | Mapping[str, float] | None) -> dict[Intent, float]:
+    """Validated per-intent priors: all five intents, each a finite number in [0, 1]."""
+    if priors is None:
+        return dict(DEFAULT_PRIORS)
+    out: dict[Intent, float] = {}
+    for key, value in priors.items():
+        try:
+            intent = Intent(key)
+        except ValueError:
+            raise ValueError(f"priors: unknown intent {key!r}") from None
+        v = float(value)
+        if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+            raise ValueError(f"priors: {intent.value} must be a number in [0, 1], not {value!r}")
+        out[intent] = v
+    missing = [i.value for i in Intent if i not in out]
+    if missing:
+        raise ValueError(f"priors: missing intents {missing}")
+    return {i: out[i] for i in Intent}
+
+
+def fit_priors(
+    keywords: Iterable[str],
+    clicks: Iterable[float],
+    conversions: Iterable[float],
+    *,
+    classifier: Any = None,
+    defaults: Mapping[Intent, float] | Mapping[str, float] | None = None,
+    strength: float = 200.0,
+) -> dict[Intent, float]:
+    """Estimate per-intent conversion rates from your own data, shrunk toward the defaults.
+
+    Each keyword's clicks (or sessions) and conversions are shared among the intents by its
+    predicted probabilities. Per intent, with ``n`` shared clicks, ``c`` shared conversions and a
+    default rate ``m``, the estimate is the posterior mean of a Beta-binomial model with a
+    ``Beta(m * strength, (1 - m) * strength)`` prior: ``(c + m * strength) / (n + strength)``. So
+    an intent with few clicks stays near its default and one with many follows the data;
+    ``strength`` is how many clicks the default is worth.
+
+    Returns priors that ``IntentClassifier(priors=...)`` accepts.
+    """
+    from intentkit._classifier import IntentClassifier
+
+    base = resolve_priors(defaults)
+    if not (math.isfinite(strength) and strength > 0):
+        raise ValueError("strength must be a positive number")
+    kws, n_clicks, n_conv = list(keywords), list(clicks), list(conversions)
+    if not len(kws) == len(n_clicks) == len(n_conv):
+        raise ValueError(
+            f"keywords, clicks and conversions differ in length ({len(kws)}, {len(n_clicks)}, {len(n_conv)})"
+        )
+    for i, (n, c) in enumerate(zip(n_clicks, n_conv)):
+        if not (math.isfinite(n) and math.isfinite(c) and 0 <= c <= n):
+            raise ValueError(f"row {i}: need 0 <= conversions <= clicks, got {c!r} and {n!r}")
+    clf = classifier if classifier is not None else IntentClassifier()
+    shared_clicks = dict.fromkeys(Intent, 0.0)
+    shared_conv = dict.fromkeys(Intent, 0.0)
+    for result, n, c in zip(clf.classify_many(kws), n_clicks, n_conv):
+        if result.intent is None:
+            continue
+        for intent, p in result.probabilities.items():
+            shared_clicks[intent] += p * n
+            shared_conv[intent] += p * c
+    return {
+        i: (shared_conv[i] + base[i] * strength) / (shared_clicks[i] + strength) for i in Intent
+    }
+
+
+class JourneySummary(BaseModel):
+    """The journey map of a keyword list: how its keywords and search volume spread over stages and intents."""
+
+    model_config = ConfigDict(frozen=True)
+
+    framework: str
+    """The framework whose stages are counted."""
+    keywords: int
+    """Keywords summarised, empty ones included."""
+    empty: int
+    """Keywords without letters or digits (no intent, no stage)."""
+    stages: dict[str, int]
+    """Keywords per stage, every stage of the framework listed in order."""
+    intents: dict[Intent, int]
+    """Keywords per intent."""
+    stage_volume: dict[str, float] | None = None
+    """Search volume per stage, when volumes were given."""
+    intent_volume: dict[Intent, float] | None = None
+    """Search volume per intent, when volumes were given."""
+    expected_conversions: float | None = None
+    """Sum of volume times conversion score: conversions to expect if every search clicked once."""
+
+
+def journey_summary(
+    classifications: Iterable[Classification], volumes: Iterable[float] | None = None
+) -> JourneySummary:
+    """Summarise classifications (and their search volumes) by stage and intent.
+
+    All classifications must come from one framework; the stages listed are the ones seen plus
+    those of the built-in framework of the same name.
+    """
+    results = list(classifications)
+    vols = None if volumes is None else [float(v) for v in volumes]
+    if vols is not None and len(vols) != len(results):
+        raise ValueError(f"{len(vols)} volumes for {len(results)} classifications")
+    if vols is not None:
+        bad = [i for i, v in enumerate(vols) if not (math.isfinite(v) and v >= 0)]
+        if bad:
+            raise ValueError(f"volume at position {bad[0]} is not a non-negative number")
+    names = {r.framework for r in results}
+    if len(names) > 1:
+        raise ValueError(f"classifications from several frameworks: {sorted(names)}")
+    name = names.pop() if names else "funnel"
+    order = list(FRAMEWORKS[name].stages) if name in FRAMEWORKS else []
+    for r in results:
+        if r.stage is not None and r.stage not in order:
+            order.append(r.stage)
+    stages = dict.fromkeys(order, 0)
+    intents = dict.fromkeys(Intent, 0)
+    stage_vol = dict.fromkeys(order, 0.0)
+    intent_vol = dict.fromkeys(Intent, 0.0)
+    expected = 0.0
+    empty = 0
+    for i, r in enumerate(results):
+        if r.intent is None or r.stage is None:
+            empty += 1
+            continue
+        stages[r.stage] += 1
+        intents[r.intent] += 1
+        if vols is not None:
+            stage_vol[r.stage] += vols[i]
+            intent_vol[r.intent] += vols[i]
+            expected += vols[i] * r.conversion.score
+    return JourneySummary(
+        framework=name,
+        keywords=len(results),
+        empty=empty,
+        stages=stages,
+        intents=intents,
+        stage_volume=stage_vol if vols is not None else None,
+        intent_volume=intent_vol if vols is not None else None,
+        expected_conversions=expected if vols is not None else None,
+    )
