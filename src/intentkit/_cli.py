@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Any
 
 from intentkit._version import __version__
 
@@ -17,57 +20,212 @@ from intentkit._version import __version__
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="intentkit",
-        description="Search intent for SEO keywords, in English and Swedish.",
+        description="Search intent, journey stage and conversion prior for SEO keywords (English and Swedish).",
     )
     p.add_argument("--version", action="version", version=f"intentkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def model_opts(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
+        sp.add_argument("--framework", default="funnel",
+                        help="journey framework: funnel, five_as, b2c, or a .json/.toml file")
+        sp.add_argument("--brands", help="a file of your own brand names, one per line")
+        sp.add_argument("--places", help="a file of your own place names, one per line")
+
+    def input_opts(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("input", help="CSV, TSV, TXT, JSONL or XLSX file; - for stdin")
+        sp.add_argument("--column", help="the keyword column (default: found by name)")
+        sp.add_argument("--encoding", help="input encoding (default: detected)")
+        sp.add_argument("--input-format", choices=("csv", "tsv", "txt", "jsonl", "xlsx"),
+                        help="input format (default: from the extension)")
+
     c = sub.add_parser("classify", help="classify keywords given as arguments or on stdin")
     c.add_argument("keywords", nargs="*", metavar="KEYWORD", help="keywords (default: stdin, one per line)")
     c.add_argument("--json", action="store_true", help="one JSON object per line")
-    c.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
+    model_opts(c)
 
-    t = sub.add_parser("train", help="train a model from the project's data directory")
-    t.add_argument("data", nargs="?", type=Path, default=Path("data"), help="data directory (default: data)")
-    t.add_argument("-o", "--output", type=Path, default=Path("models"), help="output directory (default: models)")
+    lab = sub.add_parser("label", help="label every row of a keyword export")
+    input_opts(lab)
+    lab.add_argument("-o", "--output", help="output file (default: stdout); format from its extension")
+    lab.add_argument("--format", choices=("csv", "tsv", "jsonl", "xlsx"), help="output format")
+    lab.add_argument("--on-error", choices=("keep", "skip", "fail"), default="keep",
+                     help="a row with the wrong number of fields: keep it (default), skip it, or stop")
+    lab.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="progress on stderr (default: when stderr is a terminal)")
+    lab.add_argument("--summary", action="store_true", help="also print the journey map on stderr")
+    model_opts(lab)
+
+    s = sub.add_parser("summary", help="print the journey map of a keyword file")
+    input_opts(s)
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    model_opts(s)
+
+    t = sub.add_parser("train", help="train a model from data/ or from a labelled file")
+    t.add_argument("data", nargs="?", type=Path, default=Path("data"),
+                   help="the data directory (keywords/, lexicons/) or a labelled file (default: data)")
+    t.add_argument("-o", "--output", type=Path, default=None,
+                   help="output directory (default: models for a directory, else the file name + .model)")
+    t.add_argument("--column", help="the keyword column of a labelled file")
     t.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation (faster)")
+
+    e = sub.add_parser("evaluate", help="score a model on a labelled file")
+    e.add_argument("labelled", help="our TSV format or a labelled Semrush / Ahrefs / SE Ranking export")
+    e.add_argument("--column", help="the keyword column")
+    e.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
 
     i = sub.add_parser("info", help="print the model card")
     i.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
     return p
 
 
-def _classify(args: argparse.Namespace) -> int:
-    from intentkit._classifier import IntentClassifier
+def _names(path: str | None) -> list[str]:
+    if not path:
+        return []
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    return [x.strip() for x in lines if x.strip()]
 
+
+def _classifier(args: argparse.Namespace) -> Any:
+    from intentkit._classifier import IntentClassifier
+    from intentkit.journey import Framework
+
+    framework: Any = args.framework
+    if framework.endswith((".json", ".toml")):
+        framework = Framework.from_file(framework)
+    return IntentClassifier(
+        model=args.model, brands=_names(args.brands), places=_names(args.places), framework=framework
+    )
+
+
+def _classify(args: argparse.Namespace) -> int:
     keywords: Sequence[str] = args.keywords or [line.rstrip("\r\n") for line in sys.stdin]
-    clf = IntentClassifier(model=args.model)
-    results = clf.classify_many(keywords)
+    results = _classifier(args).classify_many(keywords)
     out = sys.stdout
     if args.json:
         for r in results:
             out.write(r.model_dump_json() + "\n")
         return 0
     width = max([len("keyword"), *(min(len(r.keyword), 50) for r in results)])
-    out.write(f"{'keyword':<{width}}  {'intent':<13}  {'conf':>5}  {'lang':<7}  secondary\n")
+    out.write(f"{'keyword':<{width}}  {'intent':<13}  {'conf':>5}  {'lang':<7}  {'stage':<13}  "
+              f"{'conv':<6}  secondary\n")
     for r in results:
         intent = r.intent.value if r.intent else "-"
         second = ",".join(s.value for s in r.secondary)
-        out.write(f"{r.keyword[:50]:<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  {second}\n")
+        out.write(f"{r.keyword[:50]:<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
+                  f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n")
+    return 0
+
+
+def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
+    from intentkit._io import InputError, open_table
+
+    if args.input == "-":
+        binary: IO[bytes] = sys.stdin.buffer
+        size = None
+    else:
+        path = Path(args.input)
+        if path.is_dir():
+            raise InputError(args.input, None, "is a directory, not a file")
+        binary = open(path, "rb")  # noqa: SIM115
+        size = os.fstat(binary.fileno()).st_size
+    try:
+        table = open_table(args.input, binary, fmt=args.input_format, column=args.column,
+                           encoding=args.encoding)
+    except BaseException:
+        binary.close()
+        raise
+    return table, binary, size
+
+
+def _summary_text(summary: Any) -> str:
+    lines = [f"journey map ({summary.framework}): {summary.keywords:,} keywords, {summary.empty:,} empty"]
+    has_volume = summary.stage_volume is not None
+    lines.append(f"  {'stage':<15} {'keywords':>9}" + (f" {'volume':>14}" if has_volume else ""))
+    for stage, n in summary.stages.items():
+        vol = f" {summary.stage_volume[stage]:>14,.0f}" if has_volume else ""
+        lines.append(f"  {stage:<15} {n:>9,}{vol}")
+    lines.append(f"  {'intent':<15} {'keywords':>9}" + (f" {'volume':>14}" if has_volume else ""))
+    for intent, n in summary.intents.items():
+        vol = f" {summary.intent_volume[intent]:>14,.0f}" if has_volume else ""
+        lines.append(f"  {intent.value:<15} {n:>9,}{vol}")
+    if summary.expected_conversions is not None:
+        lines.append(f"  expected conversions (volume x conversion score): {summary.expected_conversions:,.1f}")
+    return "\n".join(lines)
+
+
+def _label(args: argparse.Namespace) -> int:
+    from intentkit._label import label
+    from intentkit.journey import journey_summary
+
+    clf = _classifier(args)
+    table, binary, size = _open_input(args)
+    progress = args.progress if args.progress is not None else sys.stderr.isatty()
+    started = time.perf_counter()
+    try:
+        stats = label(table, clf, args.output, fmt=args.format, on_error=args.on_error,
+                      progress=progress, size=size,
+                      position=(lambda: binary.tell()) if size else None,
+                      keep_results=args.summary)
+    finally:
+        binary.close()
+    seconds = time.perf_counter() - started
+    per_intent = ", ".join(f"{k} {v:,}" for k, v in stats.intents.most_common())
+    per_stage = ", ".join(f"{k} {v:,}" for k, v in stats.stages.most_common())
+    print(
+        f"intentkit: read {stats.read:,} rows, wrote {stats.written:,} ({stats.empty:,} with an empty "
+        f"keyword, {stats.malformed:,} malformed, {stats.skipped:,} skipped) in {seconds:.1f} s; "
+        f"intents: {per_intent or '-'}; stages: {per_stage or '-'}",
+        file=sys.stderr,
+    )
+    if args.summary and stats.results is not None:
+        print(_summary_text(journey_summary(stats.results, stats.volumes)), file=sys.stderr)
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from intentkit._label import _number
+    from intentkit.journey import journey_summary
+
+    clf = _classifier(args)
+    table, binary, _ = _open_input(args)
+    try:
+        keywords, volumes = [], []
+        for _, fields in table.rows:
+            keywords.append(fields[table.keyword_index] if table.keyword_index < len(fields) else "")
+            if table.volume_index is not None:
+                vi = table.volume_index
+                volumes.append(_number(fields[vi]) if vi < len(fields) else 0.0)
+    finally:
+        binary.close()
+    summary = journey_summary(clf.classify_many(keywords), volumes if table.volume_index is not None else None)
+    print(summary.model_dump_json(indent=2) if args.json else _summary_text(summary))
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
-    from intentkit._train import train_directory
+    from intentkit._train import train_directory, train_file
 
-    if not args.data.is_dir():
-        raise ValueError(f"{args.data}: not a directory with keywords/ and lexicons/")
-    card = train_directory(args.data, args.output, heldout=not args.no_heldout)
+    if args.data.is_dir():
+        out = args.output or Path("models")
+        card = train_directory(args.data, out, heldout=not args.no_heldout)
+    elif args.data.is_file():
+        out = args.output or args.data.with_name(args.data.stem + ".model")
+        card = train_file(args.data, out, column=args.column)
+    else:
+        raise ValueError(f"{args.data}: no such file or directory")
     print(
-        f"wrote {args.output / card['file']} ({card['size_bytes']:,} bytes, {card['features']:,} features, "
-        f"{card['training_data']['rows']:,} keywords); card in {args.output / 'model-card.json'}",
+        f"intentkit: wrote {out / card['file']} ({card['size_bytes']:,} bytes, {card['features']:,} "
+        f"features, {card['training_data']['rows']:,} keywords); card in {out / 'model-card.json'}",
         file=sys.stderr,
     )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from intentkit._classifier import IntentClassifier
+    from intentkit._evaluate import evaluate_file
+
+    print(evaluate_file(args.labelled, IntentClassifier(model=args.model), column=args.column))
     return 0
 
 
@@ -79,7 +237,10 @@ def _info(args: argparse.Namespace) -> int:
     else:
         from intentkit._model import load_model
 
+        card_path = args.model.parent / CARD_FILE
         card = load_model(args.model).meta
+        if card_path.is_file():
+            card = json.loads(card_path.read_text(encoding="utf-8"))
     print(json.dumps(card, indent=2, ensure_ascii=False))
     return 0
 
@@ -87,15 +248,25 @@ def _info(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"classify": _classify, "train": _train, "info": _info}
+    handlers = {
+        "classify": _classify,
+        "label": _label,
+        "summary": _summary,
+        "train": _train,
+        "evaluate": _evaluate,
+        "info": _info,
+    }
     try:
         return handlers[args.command](args)
     except (ValueError, OSError, TypeError) as e:
-        print(f"intentkit: error: {e}", file=sys.stderr)
+        message = str(e) if not isinstance(e, OSError) or not e.filename else f"{e.filename}: {e.strerror}"
+        print(f"intentkit: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("intentkit: interrupted", file=sys.stderr)
+        print("intentkit: interrupted; no output written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return 1
 
 
 if __name__ == "__main__":

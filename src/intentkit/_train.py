@@ -255,7 +255,7 @@ def _fit(
     folds: int,
 ) -> tuple[FloatArray, FloatArray, dict[str, Any]]:
     """Choose C by grouped CV on ``idx``, fit a temperature, and fit on all of ``idx``."""
-    groups = [rows[i].vertical or rows[i].source for i in idx]
+    groups = [rows[i].vertical or rows[i].keyword.split(" ")[0] for i in idx]
     unique = sorted(set(groups))
     n_folds = min(folds, len(unique))
     fold_of = {g: k % n_folds for k, g in enumerate(unique)}
@@ -429,9 +429,38 @@ def train_directory(data_dir: Path, out_dir: Path, *, heldout: bool = True) -> d
     digest = data_digest(data_dir)
     version = f"{__version__}+data.{digest[:10]}"
     result = train(rows, lexicon, heldout=heldout, extra_meta={"model_version": version})
+    return _write(result, rows, out_dir, version, digest)
+
+
+def train_file(path: Path, out_dir: Path, *, column: str | None = None) -> dict[str, Any]:
+    """Train from one labelled file (ours or a tool's export) with the shipped model's lexicon.
+
+    Multi-intent rows are labelled with their most specific intent and keep the next one as the
+    second intent (see :mod:`intentkit._labels`). Cross-validation groups keywords by their first
+    word, since an export has no verticals.
+    """
+    from intentkit._classifier import _load_cached
+    from intentkit._labels import read_labelled
+
+    rows = [
+        Row(keyword=r.keyword, intent=r.intents[0], intent2=r.intents[1] if len(r.intents) > 1 else "")
+        for r in read_labelled(path, column=column)
+    ]
+    if not rows:
+        raise ValueError(f"{path}: no labelled keywords found")
+    lexicon = _load_cached(None).lexicon
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    version = f"{__version__}+{path.stem}.{digest[:10]}"
+    result = train(rows, lexicon, heldout=False, extra_meta={"model_version": version})
+    return _write(result, rows, out_dir, version, digest)
+
+
+def _write(
+    result: TrainResult, rows: Sequence[Row], out_dir: Path, version: str, digest: str
+) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     sha = result.model.save(out_dir / "intentkit.npz")
-    counts = Counter((r.lang, r.intent) for r in rows)
+    counts = Counter((r.lang or "?", r.intent) for r in rows)
     card = {
         "model_version": version,
         "created": _dt.date.today().isoformat(),
@@ -443,7 +472,7 @@ def train_directory(data_dir: Path, out_dir: Path, *, heldout: bool = True) -> d
             "sha256": digest,
             "rows": len(rows),
             "per_language_intent": {f"{lang}/{it}": n for (lang, it), n in sorted(counts.items())},
-            "verticals": len({r.vertical for r in rows}),
+            "verticals": len({r.vertical for r in rows if r.vertical}),
         },
         "libraries": library_versions(),
         **{k: v for k, v in result.card.items() if k not in ("rows", "model_version")},

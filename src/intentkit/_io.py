@@ -1,0 +1,280 @@
+"""Reading keyword exports and writing labelled copies of them, streaming and atomically.
+
+Readers sniff what users bring: the encoding (a BOM for UTF-8 and UTF-16 LE/BE, else UTF-8 if the
+start decodes, else cp1252), the delimiter (``,`` ``;`` or tab, from the header line), and the
+keyword column (by the header names of Semrush, Ahrefs, SE Ranking, Search Console and plain
+lists, case-insensitive). Every row comes with its line number, so errors can say where.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+KEYWORD_COLUMNS = (
+    "keyword",
+    "keywords",
+    "query",
+    "queries",
+    "top queries",
+    "search term",
+    "search terms",
+    "search query",
+    "sökord",
+    "sökfras",
+    "nyckelord",
+    "sökterm",
+    "term",
+)
+VOLUME_COLUMNS = ("volume", "search volume", "avg. monthly searches", "impressions", "sökvolym", "visningar")
+FORMATS = ("csv", "tsv", "txt", "jsonl", "xlsx")
+_SNIFF_BYTES = 1 << 16
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class InputError(ValueError):
+    """Bad input, with the file and line it was found at."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+        self.path, self.line = path, line
+
+
+@dataclass
+class Table:
+    """An opened input: header, keyword column, and a stream of ``(line, fields)`` rows."""
+
+    path: str
+    format: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    keyword_index: int
+    rows: Iterator[tuple[int, list[str]]]
+    volume_index: int | None = None
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding of a file that starts with ``head``."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 3:
+            return "cp1252"
+    return "utf-8"
+
+
+def detect_delimiter(line: str) -> str:
+    """The most frequent of tab, ``;`` and ``,`` in a header line (outside quotes); comma on a tie."""
+    counts = {d: 0 for d in ("\t", ";", ",")}
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def find_column(header: Sequence[str], wanted: str | None, path: str, names: Sequence[str]) -> int:
+    """Index of the column named ``wanted``, or of the first known keyword column name."""
+    folded = [h.strip().strip("\ufeff").lower() for h in header]
+    if wanted is not None:
+        if wanted.lower() in folded:
+            return folded.index(wanted.lower())
+        raise InputError(path, 1, f"no column {wanted!r}; columns are {list(header)}")
+    for name in names:
+        if name in folded:
+            return folded.index(name)
+    raise InputError(
+        path, 1, f"no keyword column found (looked for {', '.join(names[:6])}, ...); "
+        f"columns are {list(header)[:12]}; name it with --column"
+    )
+
+
+def format_of(path: str, given: str | None) -> str:
+    """The format named by ``given`` or by the file extension (csv when unknown)."""
+    if given:
+        return given
+    ext = Path(path).suffix.lower().lstrip(".")
+    return {"tab": "tsv", "json": "jsonl", "ndjson": "jsonl"}.get(ext, ext if ext in FORMATS else "csv")
+
+
+def _text_lines(stream: IO[str], path: str) -> Iterator[tuple[int, str]]:
+    line_no = 0
+    try:
+        for line_no, line in enumerate(stream, start=1):  # noqa: B007
+            yield line_no, line
+    except UnicodeDecodeError as e:
+        raise InputError(path, line_no + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}") from None
+
+
+def open_table(
+    path: str,
+    binary: IO[bytes],
+    *,
+    fmt: str | None = None,
+    column: str | None = None,
+    encoding: str | None = None,
+) -> Table:
+    """Open an input stream as a :class:`Table`; raises :class:`InputError` for what can't be read."""
+    fmt = format_of(path, fmt)
+    if fmt == "xlsx":
+        return _open_xlsx(path, binary, column)
+    head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(binary, "peek") else b""
+    enc = encoding or detect_encoding(head)
+    text = io.TextIOWrapper(binary, encoding=enc, errors="strict", newline="")
+    lines = _text_lines(text, path)
+    if fmt == "txt":
+        def txt_rows() -> Iterator[tuple[int, list[str]]]:
+            for no, line in lines:
+                yield no, [line.rstrip("\r\n")]
+
+        return Table(path, fmt, enc, "", ["keyword"], 0, txt_rows())
+    if fmt == "jsonl":
+        return _open_jsonl(path, lines, enc, column)
+    first = next(lines, None)
+    if first is None:
+        raise InputError(path, None, "the file is empty")
+    delimiter = "\t" if fmt == "tsv" else detect_delimiter(first[1])
+    header = next(csv.reader([first[1]], delimiter=delimiter))
+    if header:
+        header[0] = header[0].lstrip("\ufeff")
+    keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
+    volume_index = _optional_column(header, VOLUME_COLUMNS)
+
+    def csv_rows() -> Iterator[tuple[int, list[str]]]:
+        state = {"line": 1}
+
+        def source() -> Iterator[str]:
+            for no, line in lines:
+                state["line"] = no
+                yield line
+
+        reader = csv.reader(source(), delimiter=delimiter, strict=False)
+        while True:
+            start = state["line"] + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise InputError(path, start, f"unreadable row: {e}") from None
+            if fields:
+                yield start, fields
+
+    return Table(path, "tsv" if delimiter == "\t" else "csv", enc, delimiter, header,
+                 keyword_index, csv_rows(), volume_index)
+
+
+def _optional_column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    folded = [h.strip().lower() for h in header]
+    return next((folded.index(n) for n in names if n in folded), None)
+
+
+def _open_jsonl(path: str, lines: Iterator[tuple[int, str]], enc: str, column: str | None) -> Table:
+    buffered: list[tuple[int, dict[str, Any]]] = []
+    for no, line in lines:
+        if line.strip():
+            buffered.append((no, _json_object(path, no, line)))
+            break
+    if not buffered:
+        raise InputError(path, None, "the file is empty")
+    header = [str(k) for k in buffered[0][1]]
+    keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
+    key = header[keyword_index]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for no, obj in buffered:
+            yield no, [json.dumps(obj, ensure_ascii=False), _json_str(obj.get(key))]
+        for no, line in lines:
+            if line.strip():
+                obj = _json_object(path, no, line)
+                yield no, [json.dumps(obj, ensure_ascii=False), _json_str(obj.get(key))]
+
+    return Table(path, "jsonl", enc, "", ["_json", key], 1, rows(), None)
+
+
+def _json_object(path: str, no: int, line: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputError(path, no, f"invalid JSON at column {e.colno}: {e.msg}") from None
+    if not isinstance(obj, dict):
+        raise InputError(path, no, f"expected a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def _json_str(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
+
+
+def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError(path, None, "reading .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'") from None
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(binary.read()), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for a bad workbook
+        raise InputError(path, None, f"not a readable .xlsx workbook: {e}") from None
+    sheet = wb.worksheets[0]
+    it = sheet.iter_rows(values_only=True)
+    first = next(it, None)
+    if first is None:
+        raise InputError(path, None, "the workbook's first sheet is empty")
+    header = ["" if v is None else str(v) for v in first]
+    keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for no, values in enumerate(it, start=2):
+            yield no, ["" if v is None else str(v) for v in values]
+
+    return Table(path, "xlsx", "xlsx", "", header, keyword_index, rows(), _optional_column(header, VOLUME_COLUMNS))
+
+
+class AtomicOutput:
+    """A file written to a temporary name in the target folder and renamed into place on success.
+
+    On any error, or an interrupt, the temporary file is removed and the target is untouched.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise InputError(str(self.path), None, f"output folder {folder} does not exist")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        self.tmp = Path(tmp)
+        self.binary: IO[bytes] = os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        """Flush, sync and rename into place."""
+        self.binary.flush()
+        os.fsync(self.binary.fileno())
+        self.binary.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        """Remove the temporary file."""
+        with contextlib.suppress(OSError):
+            self.binary.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()

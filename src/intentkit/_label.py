@@ -1,0 +1,209 @@
+"""``intentkit label``: a keyword export in, the same rows with labels out, streamed in chunks.
+
+Every input row is written, in order, with all its columns, plus the label columns. Rows with an
+empty keyword are kept with empty labels. A row with more or fewer fields than the header is
+malformed: ``keep`` pads it (or folds extra fields into the last column, so no text is lost),
+``skip`` leaves it out, ``fail`` stops; each is reported with its line. The output goes to a
+temporary file renamed into place at the end, so it is complete or absent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import IO, Any
+
+from intentkit._classifier import IntentClassifier
+from intentkit._io import AtomicOutput, InputError, Table, format_of
+from intentkit.types import Classification, Intent
+
+LABEL_COLUMNS = (
+    "intent",
+    "confidence",
+    *(f"p_{i.value}" for i in Intent),
+    "secondary",
+    "language",
+    "stage",
+    "conversion_level",
+    "conversion_score",
+)
+CHUNK_ROWS = 8192
+
+
+def label_fields(r: Classification) -> list[str]:
+    """The label columns of one result as strings (empty for an empty keyword)."""
+    if r.intent is None:
+        return [""] * len(LABEL_COLUMNS)
+    return [
+        r.intent.value,
+        f"{r.confidence:.4f}",
+        *(f"{p:.4f}" for p in r.probabilities.values()),
+        "|".join(s.value for s in r.secondary),
+        r.language,
+        r.stage or "",
+        r.conversion.level.value,
+        f"{r.conversion.score:.5f}",
+    ]
+
+
+@dataclass
+class Stats:
+    """What a run read, wrote and found."""
+
+    read: int = 0
+    written: int = 0
+    empty: int = 0
+    malformed: int = 0
+    skipped: int = 0
+    intents: Counter[str] = field(default_factory=Counter)
+    stages: Counter[str] = field(default_factory=Counter)
+    results: list[Classification] | None = None
+    volumes: list[float] | None = None
+
+
+class _Writer:
+    def __init__(self, fmt: str, binary: IO[bytes], header: Sequence[str]) -> None:
+        self.fmt = fmt
+        self.binary = binary
+        self.text: io.TextIOWrapper | None = None
+        if fmt in ("csv", "tsv", "txt"):
+            self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
+            self.csv = csv.writer(self.text, delimiter="\t" if fmt in ("tsv", "txt") else ",", lineterminator="\n")
+            self.csv.writerow([*header, *LABEL_COLUMNS])
+        elif fmt == "xlsx":
+            try:
+                import openpyxl
+            except ImportError:
+                raise ValueError("writing .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'") from None
+            self.wb = openpyxl.Workbook(write_only=True)
+            self.ws = self.wb.create_sheet("keywords")
+            self.ws.append([*header, *LABEL_COLUMNS])
+        self.header = list(header)
+
+    def write(self, fields: list[str], labels: list[str]) -> None:
+        if self.fmt == "jsonl":
+            obj: dict[str, Any] = json.loads(fields[0]) if self.header[:1] == ["_json"] else dict(zip(self.header, fields))
+            obj.update(zip(LABEL_COLUMNS, labels))
+            self.binary.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
+        elif self.fmt == "xlsx":
+            self.ws.append([*fields, *labels])
+        else:
+            self.csv.writerow([*fields, *labels])
+
+    def close(self) -> None:
+        if self.text is not None:
+            self.text.flush()
+            self.text.detach()
+        elif self.fmt == "xlsx":
+            self.wb.save(self.binary)
+
+
+def _fit(fields: list[str], width: int, delimiter: str) -> list[str]:
+    if len(fields) < width:
+        return fields + [""] * (width - len(fields))
+    return fields[: width - 1] + [(delimiter or ",").join(fields[width - 1 :])]
+
+
+def _progress(stats: Stats, started: float, total: int | None, done: int | None) -> None:
+    rate = stats.read / max(time.perf_counter() - started, 1e-9)
+    pct = f" {100 * done / total:5.1f}%" if total and done is not None else ""
+    sys.stderr.write(f"\rintentkit:{pct} {stats.read:,} rows, {rate:,.0f} rows/s ")
+    sys.stderr.flush()
+
+
+def label(
+    table: Table,
+    clf: IntentClassifier,
+    output: str | None,
+    *,
+    fmt: str | None = None,
+    on_error: str = "keep",
+    progress: bool = False,
+    size: int | None = None,
+    position: Any = None,
+    keep_results: bool = False,
+) -> Stats:
+    """Label ``table`` into ``output`` (``None``: standard output); return the run's counts."""
+    out_fmt = format_of(output, fmt) if output else (fmt or ("csv" if table.format == "txt" else table.format))
+    header = table.header
+    if table.format == "jsonl" and out_fmt != "jsonl":
+        header = [table.header[1]]
+    stats = Stats(results=[] if keep_results else None, volumes=[] if keep_results and table.volume_index is not None else None)
+    target = AtomicOutput(output) if output else None
+    binary = target.binary if target else sys.stdout.buffer
+    writer = _Writer(out_fmt, binary, header)
+    width = len(table.header)
+    started = time.perf_counter()
+    try:
+        rows = iter(table.rows)
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            kept: list[list[str]] = []
+            for line, fields in chunk:
+                stats.read += 1
+                if table.format in ("csv", "tsv") and len(fields) != width:
+                    stats.malformed += 1
+                    msg = f"{table.path}:{line}: {len(fields)} fields, the header has {width}"
+                    if on_error == "fail":
+                        raise InputError(table.path, line, f"{len(fields)} fields, the header has {width}")
+                    if on_error == "skip":
+                        stats.skipped += 1
+                        print(f"intentkit: {msg} (skipped)", file=sys.stderr)
+                        continue
+                    print(f"intentkit: {msg} (kept)", file=sys.stderr)
+                    fields = _fit(fields, width, table.delimiter)
+                kept.append(fields)
+            keywords = [f[table.keyword_index] if table.keyword_index < len(f) else "" for f in kept]
+            results = clf.classify_many(keywords)
+            for fields, r in zip(kept, results):
+                out_fields = [fields[1]] if table.format == "jsonl" and out_fmt != "jsonl" else fields
+                writer.write(out_fields, label_fields(r))
+                stats.written += 1
+                if r.intent is None:
+                    stats.empty += 1
+                else:
+                    stats.intents[r.intent.value] += 1
+                    stats.stages[r.stage or ""] += 1
+            if stats.results is not None:
+                stats.results.extend(results)
+            if stats.volumes is not None and table.volume_index is not None:
+                stats.volumes.extend(_number(f[table.volume_index]) if table.volume_index < len(f) else 0.0 for f in kept)
+            if progress:
+                _progress(stats, started, size, position() if position else None)
+        writer.close()
+        if target:
+            target.commit()
+        else:
+            sys.stdout.flush()
+    except BaseException:
+        if target:
+            target.abort()
+        raise
+    finally:
+        if progress:
+            sys.stderr.write("\n")
+    return stats
+
+
+def _number(text: str) -> float:
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", "")
+    cleaned = cleaned.replace(",", "")
+    try:
+        value = float(cleaned) if cleaned else 0.0
+    except ValueError:
+        return 0.0
+    return value if value >= 0 and value == value else 0.0
+
+
+def iter_keywords(table: Table) -> Iterator[str]:
+    """The keyword cell of every row (for summaries)."""
+    for _, fields in table.rows:
+        yield fields[table.keyword_index] if table.keyword_index < len(fields) else ""
