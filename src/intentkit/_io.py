@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -117,13 +118,39 @@ def format_of(path: str, given: str | None) -> str:
     return {"tab": "tsv", "json": "jsonl", "ndjson": "jsonl"}.get(ext, ext if ext in FORMATS else "csv")
 
 
-def _text_lines(stream: IO[str], path: str) -> Iterator[tuple[int, str]]:
-    line_no = 0
-    try:
-        for line_no, line in enumerate(stream, start=1):  # noqa: B007
-            yield line_no, line
-    except UnicodeDecodeError as e:
-        raise InputError(path, line_no + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}") from None
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
+def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[int, str]]:
+    """Decoded lines with their numbers; ``\n``, ``\r\n`` and a lone ``\r`` all end a line.
+
+    Byte-oriented encodings are decoded line by line, so a bad byte is reported at its line.
+    """
+    if encoding.startswith("utf-16"):
+        text = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
+        no = 0
+        try:
+            for no, line in enumerate(text, start=1):  # noqa: B007
+                yield no, line
+        except UnicodeDecodeError as e:
+            raise InputError(path, no + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}") from None
+        finally:
+            text.detach()
+        return
+    no = 0
+    first_encoding = encoding
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    for raw in binary:
+        try:
+            line = raw.decode(first_encoding if no == 0 else encoding)
+        except UnicodeDecodeError as e:
+            raise InputError(
+                path, no + 1, f"invalid bytes for encoding {encoding} at byte {e.start + 1}: {e.reason}"
+            ) from None
+        parts = _LONE_CR.split(line) if "\r" in line[:-2] else (line,)
+        for part in parts:
+            no += 1
+            yield no, part
 
 
 def open_table(
@@ -140,8 +167,11 @@ def open_table(
         return _open_xlsx(path, binary, column)
     head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(binary, "peek") else b""
     enc = encoding or detect_encoding(head)
-    text = io.TextIOWrapper(binary, encoding=enc, errors="strict", newline="")
-    lines = _text_lines(text, path)
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        raise InputError(path, None, f"unknown encoding {enc!r}") from None
+    lines = _text_lines(binary, enc, path)
     if fmt == "txt":
         def txt_rows() -> Iterator[tuple[int, list[str]]]:
             for no, line in lines:
