@@ -44,7 +44,7 @@ def check(path: Path, seen: dict[str, str]) -> list[str]:
             problems.append(f"{where}: bad second intent {intent2!r}")
         if lang not in LANGS:
             problems.append(f"{where}: lang must be en or sv, not {lang!r}")
-        if not re.fullmatch(r"[a-z_]+", vertical):
+        if not re.fullmatch(r"[a-z0-9_]+", vertical):
             problems.append(f"{where}: vertical must be snake_case, not {vertical!r}")
         if not source:
             problems.append(f"{where}: source is empty")

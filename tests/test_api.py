@@ -132,19 +132,39 @@ def test_classify_many_spans_chunks_without_loss(tiny_path: Path, monkeypatch: p
 
 
 def test_classify_many_scores_each_chunk_once(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intentkit._scorer import Scorer
+
     monkeypatch.setattr(clf_module, "CHUNK_SIZE", 4)
     clf = IntentClassifier(model=tiny_path)
-    model, _ = clf._loaded()
     calls: list[int] = []
-    original = type(model).scores
+    original = Scorer.scores
 
-    def counting(self: object, rows: list[list[int]]) -> object:
-        calls.append(len(rows))
-        return original(self, rows)  # type: ignore[arg-type]
+    def counting(self: Scorer, encoded: list[object]) -> object:
+        calls.append(len(encoded))
+        return original(self, encoded)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(type(model), "scores", counting)
+    monkeypatch.setattr(Scorer, "scores", counting)
     clf.classify_many(["how"] * 10)
     assert calls == [4, 4, 2]
+
+
+def test_fast_path_equals_reference_path(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intentkit import _scorer
+
+    words = ["how", "best", "buy", "login", "köpa", "netflix", "malmö", "new", "york", "zz", "pizza"]
+    rng = np.random.default_rng(3)
+    keywords = [" ".join(rng.choice(words, size=rng.integers(1, 7))) for _ in range(400)]
+    for limit in (0, 3, 10_000):  # no cache, a tiny cache that fills up, a big one
+        monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
+        clf = IntentClassifier(model=tiny_path)
+        fast = clf.classify_many(keywords)
+        model, featurizer, _ = clf._loaded()
+        rows = [featurizer.indices(k) for k in keywords]
+        logits, _ = model.scores([r[0] if r else [] for r in rows])
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        reference = exp / exp.sum(axis=1, keepdims=True)
+        got = np.array([list(r.probabilities.values()) for r in fast])
+        assert np.abs(got - reference).max() < 1e-9
 
 
 def test_explain_contributions_sum_to_logits(tiny_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import threading
@@ -13,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from intentkit._features import Featurizer
+from intentkit._scorer import Encoded, Scorer
 from intentkit._model import INTENT_ORDER, FloatArray, Model, load_model
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
@@ -34,6 +37,8 @@ CHUNK_SIZE = 4096
 LANGUAGE_MARGIN = 0.15
 
 _INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
+_ORDER = {intent: k for k, intent in enumerate(_INTENTS)}
+_LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
 _UNIFORM = dict.fromkeys(_INTENTS, 1.0 / len(_INTENTS))
 _models: dict[Path, Model] = {}
 _models_lock = threading.Lock()
@@ -100,7 +105,8 @@ class IntentClassifier:
         self.framework = resolve_framework(framework)
         self.priors = resolve_priors(priors)
         self._prior_vector = np.array([self.priors[i] for i in _INTENTS])
-        self._state: tuple[Model, Featurizer] | None = None
+        self._empty_score = float(self._prior_vector.mean())
+        self._state: tuple[Model, Featurizer, Scorer] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -109,13 +115,16 @@ class IntentClassifier:
             f"places={len(self.places)} names, framework={self.framework.name!r})"
         )
 
-    def _loaded(self) -> tuple[Model, Featurizer]:
+    def _loaded(self) -> tuple[Model, Featurizer, Scorer]:
         state = self._state
         if state is None:
             with self._lock:
                 if self._state is None:
                     model = _load_cached(self.model)
-                    self._state = (model, model.featurizer(self.brands, self.places))
+                    featurizer = model.featurizer(self.brands, self.places)
+                    ones = np.ones(len(model.features))
+                    weights = np.column_stack([model.coef, model.lang_coef, ones])
+                    self._state = (model, featurizer, Scorer(featurizer, weights))
                 state = self._state
         return state
 
@@ -134,10 +143,7 @@ class IntentClassifier:
         <Intent.TRANSACTIONAL: 'transactional'>
         """
         _check_str(keyword, "keyword")
-        model, featurizer = self._loaded()
-        row = featurizer.indices(keyword)
-        logits, lang = model.scores([row[0] if row else []])
-        return self._result(keyword, row, logits[0], float(lang[0]), model.version)
+        return self._classify_chunk([keyword])[0]
 
     def classify_many(self, keywords: Iterable[str]) -> list[Classification]:
         """Classify many keywords, in chunks, one vectorised scoring per chunk.
@@ -154,14 +160,90 @@ class IntentClassifier:
         return out
 
     def _classify_chunk(self, chunk: Sequence[str]) -> list[Classification]:
-        model, featurizer = self._loaded()
-        rows = [featurizer.indices(k) for k in chunk]
-        logits, lang = model.scores([r[0] if r else [] for r in rows])
+        model, _, scorer = self._loaded()
+        encoded = [scorer.encode(k) for k in chunk]
+        summed = scorer.scores(encoded)
+        logits = summed[:, :5] + model.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        top = probs.argmax(axis=1)
+        p_sv = 1.0 / (1.0 + np.exp(-(summed[:, 5] + model.lang_intercept)))
+        language = np.where(
+            summed[:, 6] == 0,
+            0,
+            np.where(p_sv >= 0.5 + LANGUAGE_MARGIN, 2, np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, 1, 0)),
+        )
+        conversion = (probs * self._prior_vector).sum(axis=1)  # row by row: batch-size independent
+        second = probs >= SECONDARY_THRESHOLD
+        second[np.arange(len(chunk)), top] = False
         version = model.version
-        return [
-            self._result(k, r, logits[i], float(lang[i]), version)
-            for i, (k, r) in enumerate(zip(chunk, rows))
-        ]
+        out: list[Classification] = []
+        # Building many small objects triggers the cyclic collector over and over; they hold no
+        # cycles, so pausing it for the chunk halves the cost. Restored even on error.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(out, chunk, encoded, probs, top, language, conversion, second, version)
+        finally:
+            if paused:
+                gc.enable()
+        return out
+
+    def _build(
+        self,
+        out: list[Classification],
+        chunk: Sequence[str],
+        encoded: list[Encoded | None],
+        probs: FloatArray,
+        top: npt.NDArray[np.intp],
+        language: npt.NDArray[np.int_],
+        conversion: FloatArray,
+        second: npt.NDArray[np.bool_],
+        version: str,
+    ) -> None:
+        framework = self.framework
+        construct = Classification.model_construct
+        for k, e, p, t, lang, conv, sec in zip(
+            chunk, encoded, probs.tolist(), top.tolist(), language.tolist(),
+            conversion.tolist(), second.tolist(),
+        ):
+            if e is None:
+                out.append(self._empty(k, version))
+                continue
+            intent = _INTENTS[t]
+            secondary = (
+                sorted((_INTENTS[j] for j in range(5) if sec[j]), key=lambda i: -p[_ORDER[i]])
+                if any(sec) else []
+            )
+            out.append(
+                construct(
+                    keyword=k,
+                    intent=intent,
+                    confidence=p[t],
+                    probabilities=dict(zip(_INTENTS, p)),
+                    secondary=secondary,
+                    language=_LANGUAGES[lang],
+                    stage=framework.stage_of(p, e[2]),
+                    framework=framework.name,
+                    conversion=ConversionPrior.model_construct(level=INTENT_LEVEL[intent], score=conv),
+                    model_version=version,
+                )
+            )
+
+    def _empty(self, keyword: str, version: str) -> Classification:
+        return Classification.model_construct(
+            keyword=keyword,
+            intent=None,
+            confidence=0.0,
+            probabilities=dict(_UNIFORM),
+            secondary=[],
+            language="unknown",
+            stage=None,
+            framework=self.framework.name,
+            conversion=ConversionPrior.model_construct(level=Level.LOW, score=self._empty_score),
+            model_version=version,
+        )
 
     def explain(self, keyword: str) -> Explanation:
         """Decompose the keyword's logits into the exact contribution of every known feature.
@@ -171,7 +253,7 @@ class IntentClassifier:
         'b:__brand__ login'
         """
         _check_str(keyword, "keyword")
-        model, featurizer = self._loaded()
+        model, featurizer, _ = self._loaded()
         counts = Counter(featurizer.features(keyword))
         vocab = featurizer.vocabulary
         known = [(name, n, vocab[name]) for name, n in counts.items() if name in vocab]
@@ -196,59 +278,6 @@ class IntentClassifier:
             ],
         )
 
-
-    def _result(
-        self,
-        keyword: str,
-        row: tuple[list[int], int] | None,
-        logits: FloatArray,
-        lang_logit: float,
-        version: str,
-    ) -> Classification:
-        framework = self.framework
-        if row is None:
-            return Classification.model_construct(
-                keyword=keyword,
-                intent=None,
-                confidence=0.0,
-                probabilities=dict(_UNIFORM),
-                secondary=[],
-                language="unknown",
-                stage=None,
-                framework=framework.name,
-                conversion=ConversionPrior.model_construct(
-                    level=Level.LOW, score=float(self._prior_vector.mean())
-                ),
-                model_version=version,
-            )
-        indices, cues = row
-        exp = np.exp(logits - logits.max())
-        probs = exp / exp.sum()
-        order = np.argsort(-probs, kind="stable")
-        top = _INTENTS[int(order[0])]
-        secondary = [_INTENTS[int(j)] for j in order[1:] if probs[j] >= SECONDARY_THRESHOLD]
-        language: Language = "unknown"
-        if indices:
-            p_sv = 1.0 / (1.0 + math.exp(-lang_logit))
-            if p_sv >= 0.5 + LANGUAGE_MARGIN:
-                language = "sv"
-            elif p_sv <= 0.5 - LANGUAGE_MARGIN:
-                language = "en"
-        plist = probs.tolist()
-        return Classification.model_construct(
-            keyword=keyword,
-            intent=top,
-            confidence=plist[int(order[0])],
-            probabilities=dict(zip(_INTENTS, plist)),
-            secondary=secondary,
-            language=language,
-            stage=framework.stage_of(plist, cues),
-            framework=framework.name,
-            conversion=ConversionPrior.model_construct(
-                level=INTENT_LEVEL[top], score=float(probs @ self._prior_vector)
-            ),
-            model_version=version,
-        )
 
 def _by_intent(values: FloatArray) -> dict[Intent, float]:
     return {intent: float(v) for intent, v in zip(_INTENTS, values)}

@@ -13,8 +13,8 @@ A keyword becomes a bag of named features, each counted:
   post-purchase phrase;
 - ``n:<k>`` the token count, capped at 6.
 
-Scoring never builds the names: :meth:`Featurizer.indices` maps a keyword straight to vocabulary
-indices, caching the per-token part, which is most of the work, since tokens repeat across keywords.
+Scoring does not rebuild every name: the per-token part, most of the features, is summed once
+per distinct token and cached (:mod:`intentkit._scorer`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
 MAX_PHRASE_TOKENS = 4
-_TOKEN_CACHE_LIMIT = 200_000
 
 _YEAR = re.compile(r"(19|20)\d\d")
 _NUMBER = re.compile(r"\d+([.,/-]\d+)*")
@@ -88,7 +87,6 @@ class Featurizer:
     def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int] | None = None) -> None:
         self.lexicon = lexicon
         self.vocabulary = vocabulary or {}
-        self._token_cache: dict[str, list[int]] = {}
         max_len: dict[str, int] = {}
         for phrase in (*lexicon.brands, *lexicon.places, *lexicon.cues, *lexicon.stage_cues):
             first, _, _ = phrase.partition(" ")
@@ -138,7 +136,9 @@ class Featurizer:
                     break
             if not cls:
                 tok = folded[i]
-                if _DOMAIN.fullmatch(tok):
+                if tok.isalpha():
+                    cls = tok
+                elif _DOMAIN.fullmatch(tok):
                     cls = "__domain__"
                     stem = tok.split(".")[0]
                     if stem in lex.brands:
@@ -176,23 +176,21 @@ class Featurizer:
         """Vocabulary indices of ``keyword``'s features (repeats kept, unknown ones dropped) and
         its post-purchase cue bits (1: a retention cue, 2: a renew cue).
 
-        Returns ``None`` when the keyword has no tokens at all (empty or punctuation only).
+        This is the reference path, feature name by feature name; :class:`~intentkit._scorer.Scorer`
+        computes the same scores faster. Returns ``None`` when the keyword has no tokens at all.
         """
         tokens = normalize(keyword).split()
         if not tokens:
             return None
         vocab = self.vocabulary
-        cache = self._token_cache
         out: list[int] = []
         for t in tokens:
-            idx = cache.get(t)
-            if idx is None:
-                idx = [j for j in map(vocab.get, self.token_features(t)) if j is not None]
-                if len(cache) >= _TOKEN_CACHE_LIMIT:
-                    cache.clear()
-                cache[t] = idx
-            out += idx
+            out += [j for j in map(vocab.get, self.token_features(t)) if j is not None]
         context = self.context_features(tokens)
         out += [j for j in map(vocab.get, context) if j is not None]
-        cues = ("S:retention" in context) | (2 * ("S:renew" in context))
-        return out, cues
+        return out, cue_bits(context)
+
+
+def cue_bits(context: list[str]) -> int:
+    """The post-purchase cue bits of a keyword's context features: 1 retention, 2 renew."""
+    return ("S:retention" in context) | (2 * ("S:renew" in context))

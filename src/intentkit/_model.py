@@ -60,7 +60,11 @@ class Model:
         return Featurizer(lexicon, vocab)
 
     def scores(self, rows: Sequence[list[int]]) -> tuple[FloatArray, FloatArray]:
-        """Intent logits ``(n, 5)`` and Swedish-vs-English logits ``(n,)`` for rows of indices."""
+        """Intent logits ``(n, 5)`` and Swedish-vs-English logits ``(n,)`` for rows of indices.
+
+        The reference computation, feature by feature; scoring uses the faster
+        :class:`~intentkit._scorer.Scorer`, which must agree with it.
+        """
         n = len(rows)
         flat = np.fromiter(chain.from_iterable(rows), dtype=np.intp)
         row_id = np.repeat(np.arange(n), np.fromiter(map(len, rows), dtype=np.intp, count=n))

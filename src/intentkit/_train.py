@@ -36,7 +36,7 @@ from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, FloatArray, M
 from intentkit._version import __version__
 
 SECOND_INTENT_WEIGHT = 0.3
-C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0)
+C_GRID = (0.25, 0.5, 1.0, 2.0)
 HELDOUT_SHARE = 0.2
 KEYWORD_HEADER = ["keyword", "intent", "intent2", "lang", "vertical", "source"]
 
@@ -195,7 +195,7 @@ def _expand(rows: Sequence[Row], idx: Sequence[int]) -> tuple[list[int], list[in
 def _fit_lr(x: Any, y: Sequence[int], w: Sequence[float], c: float) -> tuple[FloatArray, FloatArray]:
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=c, max_iter=3000, tol=1e-6)
+    clf = LogisticRegression(C=c, max_iter=2000, tol=1e-4)
     clf.fit(x, np.asarray(y), sample_weight=np.asarray(w))
     coef = np.zeros((x.shape[1], len(INTENT_ORDER)))
     intercept = np.full(len(INTENT_ORDER), -30.0)
