@@ -223,3 +223,19 @@ def test_real_exports(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert [r[: len(original[0])] for r in labelled[1:]] == original[1:]
     assert labelled[0] == original[0] + list(LABEL_COLUMNS)
     assert src.read_bytes() == before
+
+
+def test_label_frame_keeps_index_and_order(tiny_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    from intentkit import IntentClassifier, label_frame
+
+    df = pd.DataFrame({"keyword": ["buy", None, "how", "pizza malmö"], "volume": [1, 2, 3, 4]},
+                      index=[30, 10, 20, 5])
+    out = label_frame(df, classifier=IntentClassifier(model=tiny_path))
+    assert list(out.index) == [30, 10, 20, 5]
+    assert list(out.columns) == ["keyword", "volume", *LABEL_COLUMNS]
+    assert list(out["intent"]) == ["transactional", "", "informational", "local"]
+    assert out["p_local"].dtype.kind == "f" and pd.isna(out.loc[10, "confidence"])
+    assert list(df.columns) == ["keyword", "volume"]  # the input is not modified
+    with pytest.raises(KeyError, match="no column 'query'"):
+        label_frame(df, column="query", classifier=IntentClassifier(model=tiny_path))

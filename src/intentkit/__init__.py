@@ -24,6 +24,7 @@ from intentkit.types import (
 
 if TYPE_CHECKING:
     from intentkit._classifier import IntentClassifier, classify, classify_many, explain
+    from intentkit._frame import label_frame
 
 __all__ = [
     "Classification",
@@ -41,12 +42,17 @@ __all__ = [
     "explain",
     "fit_priors",
     "journey_summary",
+    "label_frame",
 ]
 
 _LAZY = {"IntentClassifier", "classify", "classify_many", "explain"}
 
 
 def __getattr__(name: str) -> Any:
+    if name == "label_frame":
+        from intentkit._frame import label_frame
+
+        return label_frame
     if name in _LAZY:
         from intentkit import _classifier
 
