@@ -240,3 +240,39 @@ def test_options_are_keyword_only(tiny_path: Path) -> None:
     with pytest.raises(TypeError, match="brands"):
         IntentClassifier(brands="acme")
     assert "brands=0" in repr(IntentClassifier(model=tiny_path))
+
+
+def test_eight_threads_match_sequential_results(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clf_module, "_models", {})
+    words = ["how", "best", "buy", "login", "köpa", "netflix", "malmö", "pizza", "zz", ""]
+    batches = [[f"{words[(i * j) % 10]} {words[(i + j) % 10]} {i}" for j in range(300)] for i in range(8)]
+    expected = [IntentClassifier(model=tiny_path).classify_many(b) for b in batches]
+    shared = IntentClassifier(model=tiny_path)  # loaded lazily by the threads themselves
+    got: dict[int, list[Classification]] = {}
+    barrier = threading.Barrier(8)
+
+    def work(i: int) -> None:
+        barrier.wait()
+        if i % 2:
+            got[i] = shared.classify_many(batches[i])
+        else:
+            got[i] = [shared.classify(k) for k in batches[i]]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [got[i] for i in range(8)] == expected
+
+
+def test_token_cache_is_bounded(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intentkit import _scorer
+
+    monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", 50)
+    clf = IntentClassifier(model=tiny_path)
+    keywords = [f"token{i} buy" for i in range(1000)]
+    first = clf.classify_many(keywords)
+    _, _, scorer = clf._loaded()
+    assert len(scorer._token_ids) == 50
+    assert clf.classify_many(keywords) == first
