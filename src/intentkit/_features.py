@@ -8,10 +8,13 @@ A keyword becomes a bag of named features, each counted:
 - ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
   (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``) and ``^``/``$`` at the
   edges, so "acme login" shares ``b:__brand__ login`` with "netflix login";
-- ``L:<kind>`` lexicon flags (brand, place, domain, year, number, a keyword that is only a brand
-  or only a place), ``Q:<intent>`` for each cue phrase of an intent and ``S:<cue set>`` for each
-  post-purchase phrase;
-- ``n:<k>`` the token count, capped at 6.
+- ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
+  that is only a brand or only a place), ``Q:<intent>`` for each cue phrase of an intent and
+  ``S:<cue set>`` for each post-purchase phrase.
+
+A brand on its own says nothing about intent once other words follow it ("netflix login" is
+navigational, "netflix algorithm" informational), so brands get no general flag and no edge
+bigram: only ``L:only_brand`` for a bare brand and the bigrams with the words around it.
 
 Scoring does not rebuild every name: the per-token part, most of the features, is summed once
 per distinct token and cached (:mod:`intentkit._scorer`).
@@ -26,6 +29,8 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
+FEATURES_VERSION = 2
+"""Bumped whenever feature extraction changes, so a model built for other features is refused."""
 MAX_PHRASE_TOKENS = 4
 
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -109,7 +114,7 @@ class Featurizer:
         return out
 
     def context_features(self, tokens: list[str]) -> list[str]:
-        """Features that need the whole keyword: lexicon flags, cues, class bigrams, length."""
+        """Features that need the whole keyword: lexicon flags, cues, class bigrams."""
         folded = [fold(t) for t in tokens]
         classes: list[str] = ["^"]
         flags: list[str] = []
@@ -140,9 +145,8 @@ class Featurizer:
                     cls = tok
                 elif _DOMAIN.fullmatch(tok):
                     cls = "__domain__"
-                    stem = tok.split(".")[0]
-                    if stem in lex.brands:
-                        flags.append("L:brand")
+                    if tok.split(".")[0] in lex.brands:
+                        flags.append("L:brand_domain")
                 elif _YEAR.fullmatch(tok):
                     cls = "__year__"
                 elif _NUMBER.fullmatch(tok):
@@ -150,15 +154,19 @@ class Featurizer:
                 else:
                     cls = tok
             if cls.startswith("__"):
-                flags.append("L:" + cls.strip("_"))
+                if cls != "__brand__":
+                    flags.append("L:" + cls.strip("_"))
                 spans.append(cls)
             classes.append(cls)
             i += width
         classes.append("$")
         if len(spans) == 1 and len(classes) == 3:
             flags.append("L:only_" + spans[0].strip("_"))
-        flags.append(f"n:{min(n_tok, 6)}")
-        flags.extend(f"b:{a} {b}" for a, b in zip(classes, classes[1:]))
+        flags.extend(
+            f"b:{a} {b}"
+            for a, b in zip(classes, classes[1:])
+            if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
+        )
         return flags
 
     def features(self, keyword: str) -> list[str]:

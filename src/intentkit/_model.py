@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from intentkit._features import CHAR_NGRAMS, Featurizer, Lexicon
+from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, Featurizer, Lexicon
 
 INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
 FORMAT = "intentkit-model"
@@ -150,10 +150,15 @@ def _parse(data: bytes) -> Model:
             f"model format version {meta.get('format_version')!r}, this intentkit reads "
             f"{FORMAT_VERSION}; retrain it with `intentkit train`"
         )
-    if tuple(meta.get("intents", ())) != INTENT_ORDER or list(meta.get("char_ngrams", ())) != list(
-        CHAR_NGRAMS
+    if (
+        tuple(meta.get("intents", ())) != INTENT_ORDER
+        or list(meta.get("char_ngrams", ())) != list(CHAR_NGRAMS)
+        or meta.get("features_version") != FEATURES_VERSION
     ):
-        raise ValueError("model was trained with other intents or features than this intentkit")
+        raise ValueError(
+            "model was trained with other intents or features than this intentkit; "
+            "retrain it with `intentkit train`"
+        )
     features = tuple(_text(arrays["features"], "features").split("\n"))
     n = len(features)
     shapes = {

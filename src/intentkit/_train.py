@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from intentkit._features import CHAR_NGRAMS, Featurizer, Lexicon
+from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, Featurizer, Lexicon
 from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, FloatArray, Model
 from intentkit._version import __version__
 
@@ -390,6 +390,7 @@ def train(
         "model_version": (extra_meta or {}).get("model_version", __version__),
         "intents": list(INTENT_ORDER),
         "char_ngrams": list(CHAR_NGRAMS),
+        "features_version": FEATURES_VERSION,
         "min_df": min_df,
         "C": report["C"],
         "temperature": report["temperature"],
