@@ -17,7 +17,7 @@ TINY_WEIGHTS = {
     "w:best": ("commercial", 3.0),
     "w:buy": ("transactional", 3.0),
     "w:login": ("navigational", 3.0),
-    "L:brand": ("navigational", 2.0),
+    "L:only_brand": ("navigational", 2.0),
     "L:place": ("local", 2.0),
     "w:köpa": ("transactional", 3.0),
 }
