@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from intentkit import IntentClassifier
+from intentkit._evaluate import Scores, markdown, score
 from intentkit._model import INTENT_ORDER
 from intentkit._text import normalize
 from intentkit._train import (
@@ -70,43 +71,25 @@ def rule_baseline(keyword: str) -> str:
     return "informational"
 
 
-def metrics(y: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, object]:
-    per = {}
-    for k in labels:
-        tp = sum(a == k and b == k for a, b in zip(y, pred))
-        fp = sum(a != k and b == k for a, b in zip(y, pred))
-        fn = sum(a == k and b != k for a, b in zip(y, pred))
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        per[k] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, tp + fn)
-    present = [k for k in labels if per[k][3]]
-    macro = float(np.mean([per[k][2] for k in present])) if present else 0.0
-    acc = float(np.mean([a == b for a, b in zip(y, pred)])) if y else 0.0
-    confusion = Counter(zip(y, pred))
-    return {"per": per, "macro_f1": macro, "accuracy": acc, "confusion": confusion, "n": len(y)}
-
-
-def table(name: str, m: dict[str, object], labels: Sequence[str], ece: float | None) -> str:
-    per = m["per"]
-    assert isinstance(per, dict)
+def stage_section(clf: IntentClassifier) -> str:
+    path = ROOT / "benchmarks" / "data" / "stages.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    results = clf.classify_many([r["keyword"] for r in rows])
     lines = [
-        f"**{name}**: {m['n']:,} keywords, macro-F1 **{m['macro_f1']:.3f}**, accuracy {m['accuracy']:.3f}"
-        + (f", ECE {ece:.3f}" if ece is not None else ""),
-        "",
-        "| intent | precision | recall | F1 | support |",
-        "|---|---:|---:|---:|---:|",
+        "### Journey stage (funnel) on a labelled set written apart from the training data\n",
+        "| language | keywords | stage accuracy | intent accuracy |",
+        "|---|---:|---:|---:|",
     ]
-    for k in labels:
-        p, r, f, s = per[k]
-        lines.append(f"| {k} | {p:.3f} | {r:.3f} | {f:.3f} | {s:,} |")
-    confusion = m["confusion"]
-    assert isinstance(confusion, Counter)
-    lines += ["", "Confusion (rows: label, columns: predicted)", ""]
-    lines.append("| | " + " | ".join(x[:5] for x in labels) + " |")
-    lines.append("|---|" + "---:|" * len(labels))
-    for a in labels:
-        lines.append(f"| {a[:5]} | " + " | ".join(str(confusion[(a, b)]) for b in labels) + " |")
-    return "\n".join(lines) + "\n"
+    stages = ["awareness", "consideration", "conversion", "retention"]
+    detail = []
+    for lang in ("en", "sv"):
+        sel = [i for i, r in enumerate(rows) if r["lang"] == lang]
+        st = score([rows[i]["stage"] for i in sel], [results[i].stage or "" for i in sel], stages)
+        it = np.mean([results[i].intent is not None and results[i].intent.value == rows[i]["intent"] for i in sel])
+        lines.append(f"| {lang} | {len(sel):,} | **{st.accuracy:.3f}** | {it:.3f} |")
+        detail.append(markdown(f"stages, {lang}", st))
+    return "\n".join(lines) + "\n\n" + "\n".join(detail)
 
 
 def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray]:
@@ -121,7 +104,8 @@ def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray]:
     lang_coef, lang_icpt = _fit_language(design, train_rows, list(range(len(train_rows))))
     test = _Design(test_rows, lexicon, 2, features=design.features)
     x = test.matrix(list(range(len(test_rows))))
-    return test_rows, _softmax(x @ coef + icpt), (x @ lang_coef + lang_icpt) > 0
+    lang_p = 1 / (1 + np.exp(-(x @ lang_coef + lang_icpt)))
+    return test_rows, _softmax(x @ coef + icpt), lang_p
 
 
 def read_semrush() -> list[tuple[str, list[str]]]:
@@ -156,15 +140,13 @@ def third_party(
     details = []
     for method, predict in predictors.items():
         pred = [p if p != "local" else "transactional" for p in predict(keywords)]
-        m = metrics([data[i][1][0] for i in single], [pred[i] for i in single], FOUR)
+        m = score([data[i][1][0] for i in single], [pred[i] for i in single], FOUR)
         lenient = float(np.mean([pred[i] in data[i][1] for i in multi])) if multi else float("nan")
-        per = m["per"]
-        assert isinstance(per, dict)
-        summary.append(f"| {method} | {m['macro_f1']:.3f} | {lenient:.3f} | " + " | ".join(f"{per[c][1]:.3f}" for c in FOUR) + " |")
+        summary.append(f"| {method} | {m.macro_f1:.3f} | {lenient:.3f} | " + " | ".join(f"{m.per_intent[c][1]:.3f}" for c in FOUR) + " |")
         if method == "intentkit":
             y_idx = [FOUR.index(data[i][1][0]) for i in single]
             ece = expected_calibration_error(probs4[single], y_idx)
-            details.append(table(f"{name}, intentkit, single-label rows", m, FOUR, ece))
+            details.append(markdown(f"{name}, intentkit, single-label rows", m, f", ECE {ece:.3f}"))
     out.append(f"{len(single):,} single-label and {len(multi):,} multi-label keywords.\n")
     out.append("\n".join(summary) + "\n")
     out.extend(details)
@@ -187,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{platform.python_version()} ({platform.machine()}). Produced by `python benchmarks/accuracy.py`.\n"
     ]
 
-    rows, probs, lang_pred = heldout_predictions()
+    rows, probs, lang_p = heldout_predictions()
     sections.append("### Held-out split of our data (whole verticals and templates never seen in training)\n")
     head = ["| language | method | macro-F1 | accuracy |", "|---|---|---:|---:|"]
     detail = []
@@ -198,17 +180,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         majority = Counter(r.intent for r in rows).most_common(1)[0][0]
         for method, p in (
             ("intentkit", pred),
-            ("rule baseline", [rule_baseline(rows[i].keyword) for i in sel]),
+            ("rule baseline (≤50 cue words)", [rule_baseline(rows[i].keyword) for i in sel]),
             ("majority class", [majority] * len(sel)),
         ):
-            m = metrics(y, p, INTENT_ORDER)
-            head.append(f"| {lang} | {method} | {m['macro_f1']:.3f} | {m['accuracy']:.3f} |")
+            m = score(y, p, INTENT_ORDER)
+            head.append(f"| {lang} | {method} | {m.macro_f1:.3f} | {m.accuracy:.3f} |")
             if method == "intentkit":
                 ece = expected_calibration_error(probs[sel], [INTENT_ORDER.index(t) for t in y])
-                detail.append(table(f"held-out {lang}, intentkit", m, INTENT_ORDER, ece))
-    lang_acc = float(np.mean([lp == (r.lang == "sv") for lp, r in zip(lang_pred, rows)]))
+                detail.append(markdown(f"held-out {lang}, intentkit", m, f", ECE {ece:.3f}"))
+    sv = np.array([r.lang == "sv" for r in rows])
+    said = np.where(lang_p >= 0.65, "sv", np.where(lang_p <= 0.35, "en", "unknown"))
+    lang_acc = float(np.mean(said == np.where(sv, "sv", "en")))
+    unknown = float(np.mean(said == "unknown"))
     sections.append("\n".join(head) + "\n")
-    sections.append(f"Language detection accuracy on the held-out split: **{lang_acc:.3f}** ({len(rows):,} keywords).\n")
+    sections.append(
+        f"Language (`Classification.language`) on the held-out split: accuracy **{lang_acc:.3f}** "
+        f"({len(rows):,} keywords; {unknown:.1%} said `unknown`, counted as wrong).\n"
+    )
     sections.extend(detail)
 
     for name, reader in (("Semrush US (dev set)", read_semrush), ("Ahrefs export (AI tools)", read_ahrefs)):
@@ -234,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
+    sections.append(stage_section(clf))
     text = "\n".join(sections)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")

@@ -249,8 +249,11 @@ class IntentClassifier:
         """Decompose the keyword's logits into the exact contribution of every known feature.
 
         >>> e = IntentClassifier().explain("netflix login")
-        >>> e.features[0].feature
-        'b:__brand__ login'
+        >>> e.intent
+        <Intent.NAVIGATIONAL: 'navigational'>
+        >>> total = e.bias[e.intent] + sum(f.contributions[e.intent] for f in e.features)
+        >>> abs(total - e.logits[e.intent]) < 1e-9
+        True
         """
         _check_str(keyword, "keyword")
         model, featurizer, _ = self._loaded()

@@ -1,0 +1,265 @@
+"""Speed and memory of intentkit against its references, measured in one run.
+
+Usage (from the repository root, after ``pip install ".[bench]"``)::
+
+    python benchmarks/speed.py                 # writes benchmarks/results/speed.md
+    python benchmarks/speed.py --quick         # smaller inputs, for a smoke run
+
+Keywords: ``../shared/data/pools/semrush-us-unlabelled.txt`` (467k real keywords), repeated to
+1M where a larger input is needed. Measured:
+
+- batch throughput of ``classify_many`` (1 and 2 jobs) and of ``intentkit label`` end to end
+  on a 1M-row CSV;
+- single-keyword latency of ``classify``: p50 and p99 over 10,000 calls after warm-up;
+- cold start in a new process: ``import intentkit``, and import plus ``classify("x")``
+  (median of 5);
+- peak memory (max RSS) of the 1M batch and of the CLI on 5M rows; the model's size on disk.
+
+References in the same run: (a) fastText supervised (word bigrams, character n-grams) trained on
+the same data, batch and single; (b) the same model as a plain scikit-learn ``Pipeline``
+(``DictVectorizer`` over the same features, ``LogisticRegression``) with ``predict_proba``;
+(c) the floor: read the keywords, lower-case and split them, write one line each, in Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POOL = ROOT.parent / "shared" / "data" / "pools" / "semrush-us-unlabelled.txt"
+RESULTS = ROOT / "benchmarks" / "results"
+PY = sys.executable
+
+
+def keywords(n: int) -> list[str]:
+    base = POOL.read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    while len(out) < n:
+        out.extend(base[: n - len(out)])
+    return out
+
+
+def timed(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def run_process(code: str, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run Python code in a new process; return (seconds, max RSS in KB, stdout)."""
+    t = time.perf_counter()
+    p = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=env, check=True)
+    seconds = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, rss, p.stdout
+
+
+def max_rss_of(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of a command, via /usr/bin/time when available."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as f:
+        t = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", f.name, *cmd], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - t
+        return seconds, int(f.read().strip().splitlines()[-1]) / 1024
+
+
+def blas_kernel() -> str:
+    try:
+        from threadpoolctl import threadpool_info
+
+        info = [f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})" for i in threadpool_info()]
+        return "; ".join(info) or "unknown"
+    except ImportError:
+        return "threadpoolctl not installed"
+
+
+def training_rows() -> tuple[list[str], list[str]]:
+    from intentkit._train import read_dataset
+
+    rows = read_dataset(ROOT / "data")
+    return [r.keyword for r in rows], [r.intent for r in rows]
+
+
+def fasttext_model(texts: list[str], labels: list[str], workdir: Path):  # type: ignore[no-untyped-def]
+    import fasttext
+
+    path = workdir / "ft.txt"
+    with path.open("w", encoding="utf-8") as f:
+        for t, y in zip(texts, labels):
+            f.write(f"__label__{y} {t}\n")
+    return fasttext.train_supervised(str(path), wordNgrams=2, minn=3, maxn=5, epoch=25, lr=0.5,
+                                     dim=50, thread=1, verbose=0, seed=1)
+
+
+def sklearn_pipeline(texts: list[str], labels: list[str]):  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from intentkit._classifier import _load_cached
+
+    featurizer = _load_cached(None).featurizer()
+
+    def to_dicts(xs: list[str]) -> list[dict[str, int]]:
+        return [Counter(featurizer.features(x)) for x in xs]
+
+    pipe = Pipeline([
+        ("features", FunctionTransformer(to_dicts)),
+        ("vectorizer", DictVectorizer()),
+        ("classifier", LogisticRegression(max_iter=1000)),
+    ])
+    return pipe.fit(texts, labels)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="100k instead of 1M / 5M rows")
+    ap.add_argument("--output", type=Path, default=RESULTS / "speed.md")
+    args = ap.parse_args(argv)
+    n_batch = 100_000 if args.quick else 1_000_000
+    n_cli_big = 200_000 if args.quick else 5_000_000
+
+    import numpy as np
+    import sklearn
+
+    import intentkit
+    from intentkit import IntentClassifier
+    from intentkit._classifier import default_model_path
+
+    rows: list[tuple[str, str, str]] = []
+    kws = keywords(n_batch)
+    clf = IntentClassifier()
+    clf.classify("warm up")
+
+    t1 = timed(lambda: clf.classify_many(kws), repeat=2)
+    t2 = timed(lambda: clf.classify_many(kws, n_jobs=2), repeat=2)
+    ours_batch = n_batch / t1
+    rows.append(("classify_many, 1 job", f"{ours_batch:,.0f} keywords/s", ""))
+    rows.append(("classify_many, n_jobs=2", f"{n_batch / t2:,.0f} keywords/s", f"{t1 / t2:.2f}x 1 job"))
+
+    sample = kws[:10_000]
+    for k in kws[10_000:12_000]:
+        clf.classify(k)
+    lat = []
+    for k in sample:
+        t = time.perf_counter_ns()
+        clf.classify(k)
+        lat.append(time.perf_counter_ns() - t)
+    lat.sort()
+    p50, p99 = lat[len(lat) // 2] / 1000, lat[int(len(lat) * 0.99)] / 1000
+    rows.append(("classify latency p50 / p99", f"{p50:.1f} / {p99:.1f} µs", ""))
+
+    texts, labels = training_rows()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        ft = fasttext_model(texts, labels, work)
+        ft_batch = n_batch / timed(lambda: ft.predict(kws, k=-1), repeat=2)
+        ft_lat = []
+        for k in sample:
+            t = time.perf_counter_ns()
+            ft.predict(k, k=-1)
+            ft_lat.append(time.perf_counter_ns() - t)
+        ft_lat.sort()
+        rows.append(("(a) fastText batch", f"{ft_batch:,.0f} keywords/s", f"intentkit {ours_batch / ft_batch:.2f}x"))
+        rows.append(("(a) fastText single p50", f"{ft_lat[len(ft_lat) // 2] / 1000:.1f} µs", ""))
+
+        pipe = sklearn_pipeline(texts, labels)
+        sk_n = min(n_batch, 100_000)
+        sk_batch = sk_n / timed(lambda: pipe.predict_proba(kws[:sk_n]), repeat=1)
+        rows.append(("(b) scikit-learn Pipeline predict_proba", f"{sk_batch:,.0f} keywords/s",
+                     f"intentkit {ours_batch / sk_batch:.2f}x"))
+        import joblib
+
+        joblib.dump(pipe, work / "pipe.joblib")
+
+        def median_cold(code: str) -> float:
+            return statistics.median(run_process(code)[0] for _ in range(5))
+
+        cold_import = median_cold("import intentkit")
+        cold_first = median_cold("import intentkit; intentkit.classify('x')")
+        cold_sk = median_cold(
+            "import sys; sys.path.insert(0, %r); import joblib, benchmarks.speed; "
+            "p = joblib.load(%r); p.predict_proba(['x'])" % (str(ROOT), str(work / "pipe.joblib"))
+        )
+        rows.append(("cold start: import intentkit", f"{cold_import * 1000:.0f} ms", ""))
+        rows.append(("cold start: import + classify('x')", f"{cold_first * 1000:.0f} ms",
+                     f"{cold_first / cold_sk:.2f} of scikit-learn's"))
+        rows.append(("cold start: scikit-learn import + load + predict", f"{cold_sk * 1000:.0f} ms", ""))
+
+        csv_path = work / "kw.csv"
+        with csv_path.open("w", encoding="utf-8") as f:
+            f.write("Keyword\n")
+            for k in kws:
+                f.write(k.replace('"', "") + "\n")
+        exe = str(Path(PY).parent / "intentkit")
+        s_label, rss_label = max_rss_of([exe, "label", str(csv_path), "-o", str(work / "out.csv")])
+        s_label2, _ = max_rss_of([exe, "label", str(csv_path), "-o", str(work / "out2.csv"), "--jobs", "2"])
+        floor_code = (
+            "import sys\n"
+            f"with open({str(csv_path)!r}, encoding='utf-8') as f, open({str(work / 'floor.txt')!r}, 'w', encoding='utf-8') as o:\n"
+            "    for line in f:\n"
+            "        o.write(' '.join(line.lower().split()) + '\\n')\n"
+        )
+        s_floor, _ = max_rss_of([PY, "-c", floor_code])
+        rows.append((f"intentkit label, {n_batch:,} rows CSV", f"{n_batch / s_label:,.0f} rows/s",
+                     f"{s_label / s_floor:.2f}x the floor's time"))
+        rows.append(("intentkit label --jobs 2", f"{n_batch / s_label2:,.0f} rows/s", f"{s_label / s_label2:.2f}x 1 job"))
+        rows.append(("(c) floor: read, lower, split, write", f"{n_batch / s_floor:,.0f} rows/s", ""))
+        rows.append((f"peak RSS, label {n_batch:,} rows", f"{rss_label:,.0f} MB", ""))
+        big = work / "big.csv"
+        with big.open("w", encoding="utf-8") as f:
+            f.write("Keyword\n")
+            for i in range(n_cli_big):
+                f.write(kws[i % len(kws)].replace('"', "") + "\n")
+        s_big, rss_big = max_rss_of([exe, "label", str(big), "-o", str(work / "big_out.csv")])
+        rows.append((f"peak RSS, label {n_cli_big:,} rows", f"{rss_big:,.0f} MB", f"{n_cli_big / s_big:,.0f} rows/s"))
+        code = (
+            "import resource, intentkit\n"
+            f"kws = open({str(POOL)!r}, encoding='utf-8').read().splitlines()\n"
+            f"kws = (kws * ({n_batch} // len(kws) + 1))[:{n_batch}]\n"
+            "intentkit.classify_many(kws)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        )
+        rss_batch = int(subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout) / 1024
+        rows.append((f"peak RSS, classify_many {n_batch:,} (results kept)", f"{rss_batch:,.0f} MB", ""))
+
+    size = default_model_path().stat().st_size
+    rows.append(("model on disk", f"{size / 1e6:.1f} MB", ""))
+
+    head = [
+        f"Measured {dt.datetime.now().isoformat(timespec='minutes')} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, intentkit {intentkit.__version__}, "
+        f"numpy {np.__version__}, scikit-learn {sklearn.__version__}; BLAS: {blas_kernel()}; "
+        f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}. "
+        f"Input: {POOL.name}, repeated to {n_batch:,} rows. Produced by `python benchmarks/speed.py`.",
+        "",
+        "| measure | figure | ratio |",
+        "|---|---:|---|",
+    ]
+    text = "\n".join(head + [f"| {a} | {b} | {c} |" for a, b, c in rows]) + "\n"
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
