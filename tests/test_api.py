@@ -276,3 +276,13 @@ def test_token_cache_is_bounded(tiny_path: Path, monkeypatch: pytest.MonkeyPatch
     _, _, scorer = clf._loaded()
     assert len(scorer._token_ids) == 50
     assert clf.classify_many(keywords) == first
+
+
+def test_fast_construction_equals_validated_model(tiny_path: Path) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    for r in clf.classify_many(["how to buy", "netflix login", "pizza malmö", ""]):
+        validated = Classification.model_validate(r.model_dump())
+        assert validated == r
+        assert validated.model_dump_json() == r.model_dump_json()
+        assert r.model_fields_set == validated.model_fields_set
+        assert r.model_copy(update={"keyword": "x"}).keyword == "x"
