@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,8 +17,8 @@ import numpy.typing as npt
 from pydantic import BaseModel
 
 from intentkit._features import Featurizer
-from intentkit._scorer import Encoded, Scorer
 from intentkit._model import INTENT_ORDER, FloatArray, Model, load_model
+from intentkit._scorer import Encoded, Scorer
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
     SECONDARY_THRESHOLD,
@@ -173,7 +172,9 @@ class IntentClassifier:
         language = np.where(
             summed[:, 6] == 0,
             0,
-            np.where(p_sv >= 0.5 + LANGUAGE_MARGIN, 2, np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, 1, 0)),
+            np.where(
+                p_sv >= 0.5 + LANGUAGE_MARGIN, 2, np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, 1, 0)
+            ),
         )
         conversion = (probs * self._prior_vector).sum(axis=1)  # row by row: batch-size independent
         second = probs >= SECONDARY_THRESHOLD
@@ -208,8 +209,14 @@ class IntentClassifier:
         names = self.framework.stages
         framework = self.framework.name
         for k, e, p, t, lang, conv, sec, st in zip(
-            chunk, encoded, probs.tolist(), top.tolist(), language.tolist(),
-            conversion.tolist(), second.tolist(), stages,
+            chunk,
+            encoded,
+            probs.tolist(),
+            top.tolist(),
+            language.tolist(),
+            conversion.tolist(),
+            second.tolist(),
+            stages,
         ):
             if e is None:
                 out.append(self._empty(k, version))
@@ -217,7 +224,8 @@ class IntentClassifier:
             intent = _INTENTS[t]
             secondary = (
                 sorted((_INTENTS[j] for j in range(5) if sec[j]), key=lambda i: -p[_ORDER[i]])
-                if any(sec) else []
+                if any(sec)
+                else []
             )
             conversion_prior = _new(
                 ConversionPrior, _CONVERSION_FIELDS, {"level": INTENT_LEVEL[intent], "score": conv}
@@ -357,15 +365,15 @@ def _default_classifier() -> IntentClassifier:
 
 
 @wraps(IntentClassifier.classify)
-def classify(keyword: str) -> Classification:  # noqa: D103
+def classify(keyword: str) -> Classification:
     return _default_classifier().classify(keyword)
 
 
 @wraps(IntentClassifier.classify_many)
-def classify_many(keywords: Iterable[str]) -> list[Classification]:  # noqa: D103
+def classify_many(keywords: Iterable[str]) -> list[Classification]:
     return _default_classifier().classify_many(keywords)
 
 
 @wraps(IntentClassifier.explain)
-def explain(keyword: str) -> Explanation:  # noqa: D103
+def explain(keyword: str) -> Explanation:
     return _default_classifier().explain(keyword)

@@ -27,8 +27,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def model_opts(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
-        sp.add_argument("--framework", default="funnel",
-                        help="journey framework: funnel, five_as, b2c, or a .json/.toml file")
+        sp.add_argument(
+            "--framework",
+            default="funnel",
+            help="journey framework: funnel, five_as, b2c, or a .json/.toml file",
+        )
         sp.add_argument("--brands", help="a file of your own brand names, one per line")
         sp.add_argument("--places", help="a file of your own place names, one per line")
 
@@ -36,22 +39,37 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("input", help="CSV, TSV, TXT, JSONL or XLSX file; - for stdin")
         sp.add_argument("--column", help="the keyword column (default: found by name)")
         sp.add_argument("--encoding", help="input encoding (default: detected)")
-        sp.add_argument("--input-format", choices=("csv", "tsv", "txt", "jsonl", "xlsx"),
-                        help="input format (default: from the extension)")
+        sp.add_argument(
+            "--input-format",
+            choices=("csv", "tsv", "txt", "jsonl", "xlsx"),
+            help="input format (default: from the extension)",
+        )
 
     c = sub.add_parser("classify", help="classify keywords given as arguments or on stdin")
-    c.add_argument("keywords", nargs="*", metavar="KEYWORD", help="keywords (default: stdin, one per line)")
+    c.add_argument(
+        "keywords", nargs="*", metavar="KEYWORD", help="keywords (default: stdin, one per line)"
+    )
     c.add_argument("--json", action="store_true", help="one JSON object per line")
     model_opts(c)
 
     lab = sub.add_parser("label", help="label every row of a keyword export")
     input_opts(lab)
-    lab.add_argument("-o", "--output", help="output file (default: stdout); format from its extension")
+    lab.add_argument(
+        "-o", "--output", help="output file (default: stdout); format from its extension"
+    )
     lab.add_argument("--format", choices=("csv", "tsv", "jsonl", "xlsx"), help="output format")
-    lab.add_argument("--on-error", choices=("keep", "skip", "fail"), default="keep",
-                     help="a row with the wrong number of fields: keep it (default), skip it, or stop")
-    lab.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                     help="progress on stderr (default: when stderr is a terminal)")
+    lab.add_argument(
+        "--on-error",
+        choices=("keep", "skip", "fail"),
+        default="keep",
+        help="a row with the wrong number of fields: keep it (default), skip it, or stop",
+    )
+    lab.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on stderr (default: when stderr is a terminal)",
+    )
     lab.add_argument("--summary", action="store_true", help="also print the journey map on stderr")
     model_opts(lab)
 
@@ -61,15 +79,29 @@ def _parser() -> argparse.ArgumentParser:
     model_opts(s)
 
     t = sub.add_parser("train", help="train a model from data/ or from a labelled file")
-    t.add_argument("data", nargs="?", type=Path, default=Path("data"),
-                   help="the data directory (keywords/, lexicons/) or a labelled file (default: data)")
-    t.add_argument("-o", "--output", type=Path, default=None,
-                   help="output directory (default: models for a directory, else the file name + .model)")
+    t.add_argument(
+        "data",
+        nargs="?",
+        type=Path,
+        default=Path("data"),
+        help="the data directory (keywords/, lexicons/) or a labelled file (default: data)",
+    )
+    t.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="output directory (default: models for a directory, else the file name + .model)",
+    )
     t.add_argument("--column", help="the keyword column of a labelled file")
-    t.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation (faster)")
+    t.add_argument(
+        "--no-heldout", action="store_true", help="skip the held-out evaluation (faster)"
+    )
 
     e = sub.add_parser("evaluate", help="score a model on a labelled file")
-    e.add_argument("labelled", help="our TSV format or a labelled Semrush / Ahrefs / SE Ranking export")
+    e.add_argument(
+        "labelled", help="our TSV format or a labelled Semrush / Ahrefs / SE Ranking export"
+    )
     e.add_argument("--column", help="the keyword column")
     e.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
 
@@ -93,7 +125,10 @@ def _classifier(args: argparse.Namespace) -> Any:
     if framework.endswith((".json", ".toml")):
         framework = Framework.from_file(framework)
     return IntentClassifier(
-        model=args.model, brands=_names(args.brands), places=_names(args.places), framework=framework
+        model=args.model,
+        brands=_names(args.brands),
+        places=_names(args.places),
+        framework=framework,
     )
 
 
@@ -106,13 +141,17 @@ def _classify(args: argparse.Namespace) -> int:
             out.write(r.model_dump_json() + "\n")
         return 0
     width = max([len("keyword"), *(min(len(r.keyword), 50) for r in results)])
-    out.write(f"{'keyword':<{width}}  {'intent':<13}  {'conf':>5}  {'lang':<7}  {'stage':<13}  "
-              f"{'conv':<6}  secondary\n")
+    out.write(
+        f"{'keyword':<{width}}  {'intent':<13}  {'conf':>5}  {'lang':<7}  {'stage':<13}  "
+        f"{'conv':<6}  secondary\n"
+    )
     for r in results:
         intent = r.intent.value if r.intent else "-"
         second = ",".join(s.value for s in r.secondary)
-        out.write(f"{r.keyword[:50]:<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
-                  f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n")
+        out.write(
+            f"{r.keyword[:50]:<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
+            f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n"
+        )
     return 0
 
 
@@ -129,8 +168,9 @@ def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
         binary = open(path, "rb")  # noqa: SIM115
         size = os.fstat(binary.fileno()).st_size
     try:
-        table = open_table(args.input, binary, fmt=args.input_format, column=args.column,
-                           encoding=args.encoding)
+        table = open_table(
+            args.input, binary, fmt=args.input_format, column=args.column, encoding=args.encoding
+        )
     except BaseException:
         binary.close()
         raise
@@ -138,7 +178,9 @@ def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
 
 
 def _summary_text(summary: Any) -> str:
-    lines = [f"journey map ({summary.framework}): {summary.keywords:,} keywords, {summary.empty:,} empty"]
+    lines = [
+        f"journey map ({summary.framework}): {summary.keywords:,} keywords, {summary.empty:,} empty"
+    ]
     has_volume = summary.stage_volume is not None
     lines.append(f"  {'stage':<15} {'keywords':>9}" + (f" {'volume':>14}" if has_volume else ""))
     for stage, n in summary.stages.items():
@@ -149,7 +191,9 @@ def _summary_text(summary: Any) -> str:
         vol = f" {summary.intent_volume[intent]:>14,.0f}" if has_volume else ""
         lines.append(f"  {intent.value:<15} {n:>9,}{vol}")
     if summary.expected_conversions is not None:
-        lines.append(f"  expected conversions (volume x conversion score): {summary.expected_conversions:,.1f}")
+        lines.append(
+            f"  expected conversions (volume x conversion score): {summary.expected_conversions:,.1f}"
+        )
     return "\n".join(lines)
 
 
@@ -162,10 +206,17 @@ def _label(args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     started = time.perf_counter()
     try:
-        stats = label(table, clf, args.output, fmt=args.format, on_error=args.on_error,
-                      progress=progress, size=size,
-                      position=(lambda: binary.tell()) if size else None,
-                      keep_results=args.summary)
+        stats = label(
+            table,
+            clf,
+            args.output,
+            fmt=args.format,
+            on_error=args.on_error,
+            progress=progress,
+            size=size,
+            position=(lambda: binary.tell()) if size else None,
+            keep_results=args.summary,
+        )
     finally:
         binary.close()
     seconds = time.perf_counter() - started
@@ -191,13 +242,17 @@ def _summary(args: argparse.Namespace) -> int:
     try:
         keywords, volumes = [], []
         for _, fields in table.rows:
-            keywords.append(fields[table.keyword_index] if table.keyword_index < len(fields) else "")
+            keywords.append(
+                fields[table.keyword_index] if table.keyword_index < len(fields) else ""
+            )
             if table.volume_index is not None:
                 vi = table.volume_index
                 volumes.append(_number(fields[vi]) if vi < len(fields) else 0.0)
     finally:
         binary.close()
-    summary = journey_summary(clf.classify_many(keywords), volumes if table.volume_index is not None else None)
+    summary = journey_summary(
+        clf.classify_many(keywords), volumes if table.volume_index is not None else None
+    )
     print(summary.model_dump_json(indent=2) if args.json else _summary_text(summary))
     return 0
 
@@ -259,7 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except (ValueError, OSError, TypeError) as e:
-        message = str(e) if not isinstance(e, OSError) or not e.filename else f"{e.filename}: {e.strerror}"
+        message = (
+            str(e)
+            if not isinstance(e, OSError) or not e.filename
+            else f"{e.filename}: {e.strerror}"
+        )
         print(f"intentkit: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -59,7 +59,9 @@ def markdown(title: str, s: Scores, extra: str = "") -> str:
     lines.append("| | " + " | ".join(k[:5] for k in s.labels) + " |")
     lines.append("|---|" + "---:|" * len(s.labels))
     for a in s.labels:
-        lines.append(f"| {a[:5]} | " + " | ".join(f"{s.confusion[(a, b)]:,}" for b in s.labels) + " |")
+        lines.append(
+            f"| {a[:5]} | " + " | ".join(f"{s.confusion[(a, b)]:,}" for b in s.labels) + " |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -22,6 +22,7 @@ per distinct token and cached (:mod:`intentkit._scorer`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -164,7 +165,7 @@ class Featurizer:
             flags.append("L:only_" + spans[0].strip("_"))
         flags.extend(
             f"b:{a} {b}"
-            for a, b in zip(classes, classes[1:])
+            for a, b in itertools.pairwise(classes)
             if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
         )
         return flags
@@ -181,10 +182,10 @@ class Featurizer:
         return out
 
     def indices(self, keyword: str) -> tuple[list[int], int] | None:
-        """Vocabulary indices of ``keyword``'s features (repeats kept, unknown ones dropped) and
-        its post-purchase cue bits (1: a retention cue, 2: a renew cue).
+        """Vocabulary indices of the keyword's features, and its post-purchase cue bits.
 
-        This is the reference path, feature name by feature name; :class:`~intentkit._scorer.Scorer`
+        Repeats are kept (features are counted), unknown features dropped; cue bits are 1 for a
+        retention cue and 2 for a renew cue. This is the reference path, feature name by feature name; :class:`~intentkit._scorer.Scorer`
         computes the same scores faster. Returns ``None`` when the keyword has no tokens at all.
         """
         tokens = normalize(keyword).split()

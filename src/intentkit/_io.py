@@ -36,7 +36,14 @@ KEYWORD_COLUMNS = (
     "sökterm",
     "term",
 )
-VOLUME_COLUMNS = ("volume", "search volume", "avg. monthly searches", "impressions", "sökvolym", "visningar")
+VOLUME_COLUMNS = (
+    "volume",
+    "search volume",
+    "avg. monthly searches",
+    "impressions",
+    "sökvolym",
+    "visningar",
+)
 FORMATS = ("csv", "tsv", "txt", "jsonl", "xlsx")
 _SNIFF_BYTES = 1 << 16
 csv.field_size_limit(16 * 1024 * 1024)
@@ -105,8 +112,10 @@ def find_column(header: Sequence[str], wanted: str | None, path: str, names: Seq
         if name in folded:
             return folded.index(name)
     raise InputError(
-        path, 1, f"no keyword column found (looked for {', '.join(names[:6])}, ...); "
-        f"columns are {list(header)[:12]}; name it with --column"
+        path,
+        1,
+        f"no keyword column found (looked for {', '.join(names[:6])}, ...); "
+        f"columns are {list(header)[:12]}; name it with --column",
     )
 
 
@@ -115,14 +124,16 @@ def format_of(path: str, given: str | None) -> str:
     if given:
         return given
     ext = Path(path).suffix.lower().lstrip(".")
-    return {"tab": "tsv", "json": "jsonl", "ndjson": "jsonl"}.get(ext, ext if ext in FORMATS else "csv")
+    return {"tab": "tsv", "json": "jsonl", "ndjson": "jsonl"}.get(
+        ext, ext if ext in FORMATS else "csv"
+    )
 
 
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 
 
 def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[int, str]]:
-    """Decoded lines with their numbers; ``\n``, ``\r\n`` and a lone ``\r`` all end a line.
+    r"""Decoded lines with their numbers; ``\n``, ``\r\n`` and a lone ``\r`` all end a line.
 
     Byte-oriented encodings are decoded line by line, so a bad byte is reported at its line.
     """
@@ -130,10 +141,12 @@ def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[i
         text = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
         no = 0
         try:
-            for no, line in enumerate(text, start=1):  # noqa: B007
+            for no, line in enumerate(text, start=1):
                 yield no, line
         except UnicodeDecodeError as e:
-            raise InputError(path, no + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}") from None
+            raise InputError(
+                path, no + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}"
+            ) from None
         finally:
             text.detach()
         return
@@ -145,7 +158,9 @@ def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[i
             line = raw.decode(first_encoding if no == 0 else encoding)
         except UnicodeDecodeError as e:
             raise InputError(
-                path, no + 1, f"invalid bytes for encoding {encoding} at byte {e.start + 1}: {e.reason}"
+                path,
+                no + 1,
+                f"invalid bytes for encoding {encoding} at byte {e.start + 1}: {e.reason}",
             ) from None
         parts = _LONE_CR.split(line) if "\r" in line[:-2] else (line,)
         for part in parts:
@@ -173,6 +188,7 @@ def open_table(
         raise InputError(path, None, f"unknown encoding {enc!r}") from None
     lines = _text_lines(binary, enc, path)
     if fmt == "txt":
+
         def txt_rows() -> Iterator[tuple[int, list[str]]]:
             for no, line in lines:
                 yield no, [line.rstrip("\r\n")]
@@ -210,8 +226,16 @@ def open_table(
             if fields:
                 yield start, fields
 
-    return Table(path, "tsv" if delimiter == "\t" else "csv", enc, delimiter, header,
-                 keyword_index, csv_rows(), volume_index)
+    return Table(
+        path,
+        "tsv" if delimiter == "\t" else "csv",
+        enc,
+        delimiter,
+        header,
+        keyword_index,
+        csv_rows(),
+        volume_index,
+    )
 
 
 def _optional_column(header: Sequence[str], names: Sequence[str]) -> int | None:
@@ -260,7 +284,9 @@ def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
     try:
         import openpyxl
     except ImportError:
-        raise InputError(path, None, "reading .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'") from None
+        raise InputError(
+            path, None, "reading .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'"
+        ) from None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(binary.read()), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a bad workbook
@@ -277,7 +303,16 @@ def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
         for no, values in enumerate(it, start=2):
             yield no, ["" if v is None else str(v) for v in values]
 
-    return Table(path, "xlsx", "xlsx", "", header, keyword_index, rows(), _optional_column(header, VOLUME_COLUMNS))
+    return Table(
+        path,
+        "xlsx",
+        "xlsx",
+        "",
+        header,
+        keyword_index,
+        rows(),
+        _optional_column(header, VOLUME_COLUMNS),
+    )
 
 
 class AtomicOutput:

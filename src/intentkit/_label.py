@@ -75,13 +75,17 @@ class _Writer:
         self.text: io.TextIOWrapper | None = None
         if fmt in ("csv", "tsv", "txt"):
             self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
-            self.csv = csv.writer(self.text, delimiter="\t" if fmt in ("tsv", "txt") else ",", lineterminator="\n")
+            self.csv = csv.writer(
+                self.text, delimiter="\t" if fmt in ("tsv", "txt") else ",", lineterminator="\n"
+            )
             self.csv.writerow([*header, *LABEL_COLUMNS])
         elif fmt == "xlsx":
             try:
                 import openpyxl
             except ImportError:
-                raise ValueError("writing .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'") from None
+                raise ValueError(
+                    "writing .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'"
+                ) from None
             self.wb = openpyxl.Workbook(write_only=True)
             self.ws = self.wb.create_sheet("keywords")
             self.ws.append([*header, *LABEL_COLUMNS])
@@ -89,7 +93,11 @@ class _Writer:
 
     def write(self, fields: list[str], labels: list[str]) -> None:
         if self.fmt == "jsonl":
-            obj: dict[str, Any] = json.loads(fields[0]) if self.header[:1] == ["_json"] else dict(zip(self.header, fields))
+            obj: dict[str, Any] = (
+                json.loads(fields[0])
+                if self.header[:1] == ["_json"]
+                else dict(zip(self.header, fields))
+            )
             obj.update(zip(LABEL_COLUMNS, labels))
             self.binary.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
         elif self.fmt == "xlsx":
@@ -108,7 +116,7 @@ class _Writer:
 def _fit(fields: list[str], width: int, delimiter: str) -> list[str]:
     if len(fields) < width:
         return fields + [""] * (width - len(fields))
-    return fields[: width - 1] + [(delimiter or ",").join(fields[width - 1 :])]
+    return [*fields[: width - 1], (delimiter or ",").join(fields[width - 1 :])]
 
 
 def _progress(stats: Stats, started: float, total: int | None, done: int | None) -> None:
@@ -131,11 +139,18 @@ def label(
     keep_results: bool = False,
 ) -> Stats:
     """Label ``table`` into ``output`` (``None``: standard output); return the run's counts."""
-    out_fmt = format_of(output, fmt) if output else (fmt or ("csv" if table.format == "txt" else table.format))
+    out_fmt = (
+        format_of(output, fmt)
+        if output
+        else (fmt or ("csv" if table.format == "txt" else table.format))
+    )
     header = table.header
     if table.format == "jsonl" and out_fmt != "jsonl":
         header = [table.header[1]]
-    stats = Stats(results=[] if keep_results else None, volumes=[] if keep_results and table.volume_index is not None else None)
+    stats = Stats(
+        results=[] if keep_results else None,
+        volumes=[] if keep_results and table.volume_index is not None else None,
+    )
     target = AtomicOutput(output) if output else None
     binary = target.binary if target else sys.stdout.buffer
     writer = _Writer(out_fmt, binary, header)
@@ -151,7 +166,9 @@ def label(
                     stats.malformed += 1
                     msg = f"{table.path}:{line}: {len(fields)} fields, the header has {width}"
                     if on_error == "fail":
-                        raise InputError(table.path, line, f"{len(fields)} fields, the header has {width}")
+                        raise InputError(
+                            table.path, line, f"{len(fields)} fields, the header has {width}"
+                        )
                     if on_error == "skip":
                         stats.skipped += 1
                         print(f"intentkit: {msg} (skipped)", file=sys.stderr)
@@ -159,10 +176,14 @@ def label(
                     print(f"intentkit: {msg} (kept)", file=sys.stderr)
                     fields = _fit(fields, width, table.delimiter)
                 kept.append(fields)
-            keywords = [f[table.keyword_index] if table.keyword_index < len(f) else "" for f in kept]
+            keywords = [
+                f[table.keyword_index] if table.keyword_index < len(f) else "" for f in kept
+            ]
             results = clf.classify_many(keywords)
             for fields, r in zip(kept, results):
-                out_fields = [fields[1]] if table.format == "jsonl" and out_fmt != "jsonl" else fields
+                out_fields = (
+                    [fields[1]] if table.format == "jsonl" and out_fmt != "jsonl" else fields
+                )
                 writer.write(out_fields, label_fields(r))
                 stats.written += 1
                 if r.intent is None:
@@ -173,7 +194,10 @@ def label(
             if stats.results is not None:
                 stats.results.extend(results)
             if stats.volumes is not None and table.volume_index is not None:
-                stats.volumes.extend(_number(f[table.volume_index]) if table.volume_index < len(f) else 0.0 for f in kept)
+                stats.volumes.extend(
+                    _number(f[table.volume_index]) if table.volume_index < len(f) else 0.0
+                    for f in kept
+                )
             if progress:
                 _progress(stats, started, size, position() if position else None)
         writer.close()

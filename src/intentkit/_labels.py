@@ -25,10 +25,32 @@ from intentkit._io import KEYWORD_COLUMNS, InputError, open_table
 from intentkit._model import INTENT_ORDER
 
 SPECIFICITY = ("local", "navigational", "transactional", "commercial", "informational")
-_NAMES = {i: i for i in INTENT_ORDER} | {"info": "informational", "commercial investigation": "commercial"}
-_LETTERS = {"i": "informational", "c": "commercial", "t": "transactional", "n": "navigational", "l": "local"}
-_SEMRUSH_CODES = {"0": "commercial", "1": "informational", "2": "navigational", "3": "transactional"}
-_INTENT_COLUMNS = ("intent", "intents", "search intent", "keyword intent", "in", "intent type", "sökavsikt")
+_NAMES = {i: i for i in INTENT_ORDER} | {
+    "info": "informational",
+    "commercial investigation": "commercial",
+}
+_LETTERS = {
+    "i": "informational",
+    "c": "commercial",
+    "t": "transactional",
+    "n": "navigational",
+    "l": "local",
+}
+_SEMRUSH_CODES = {
+    "0": "commercial",
+    "1": "informational",
+    "2": "navigational",
+    "3": "transactional",
+}
+_INTENT_COLUMNS = (
+    "intent",
+    "intents",
+    "search intent",
+    "keyword intent",
+    "in",
+    "intent type",
+    "sökavsikt",
+)
 _TRUE = {"true", "1", "yes", "x", "ja"}
 
 
@@ -67,8 +89,12 @@ def read_labelled(path: str | Path, *, column: str | None = None) -> Iterator[La
         intent_col = next((folded.index(c) for c in _INTENT_COLUMNS if c in folded), None)
         second_col = folded.index("intent2") if "intent2" in folded else None
         if intent_col is None and len(flag_cols) < 2:
-            raise InputError(p, 1, f"no intent column (looked for {', '.join(_INTENT_COLUMNS)} or "
-                             "one true/false column per intent)")
+            raise InputError(
+                p,
+                1,
+                f"no intent column (looked for {', '.join(_INTENT_COLUMNS)} or "
+                "one true/false column per intent)",
+            )
         numeric = intent_col is not None and folded[intent_col] == "in"
         for line, fields in table.rows:
             kw = fields[table.keyword_index].strip() if table.keyword_index < len(fields) else ""
@@ -82,8 +108,10 @@ def read_labelled(path: str | Path, *, column: str | None = None) -> Iterator[La
                     intents = primary + tuple(i for i in intents if i not in primary)
             else:
                 intents = tuple(
-                    i for i in SPECIFICITY
-                    if i in flag_cols and flag_cols[i] < len(fields)
+                    i
+                    for i in SPECIFICITY
+                    if i in flag_cols
+                    and flag_cols[i] < len(fields)
                     and fields[flag_cols[i]].strip().lower() in _TRUE
                 )
             if kw and intents:

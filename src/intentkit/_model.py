@@ -73,8 +73,8 @@ class Model:
         for k in range(len(INTENT_ORDER)):
             logits[:, k] = np.bincount(row_id, weights=weights[:, k], minlength=n)
         logits += self.intercept
-        lang = np.bincount(row_id, weights=self.lang_coef[flat], minlength=n) + self.lang_intercept
-        return logits, lang
+        lang = np.asarray(np.bincount(row_id, weights=self.lang_coef[flat], minlength=n), float)
+        return logits, lang + self.lang_intercept
 
     def save(self, path: str | Path) -> str:
         """Write the model to ``path`` (byte-identical for identical models); return its SHA-256."""

@@ -13,7 +13,9 @@ MAX_KEYWORD_CHARS = 512
 
 _NON_TOKEN = re.compile(r"[^\w.&+'/-]+")
 _EDGE = ".-&+'/_"
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o"})
+_FOLD = str.maketrans(
+    {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o"}
+)
 
 
 def normalize(text: str) -> str:

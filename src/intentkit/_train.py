@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import hashlib
+import itertools
 import json
 import platform
 from collections import Counter
@@ -72,7 +73,9 @@ def read_rows(path: Path) -> list[Row]:
         for cols in reader:
             where = f"{path}:{reader.line_num}"
             if len(cols) != len(KEYWORD_HEADER):
-                raise ValueError(f"{where}: expected {len(KEYWORD_HEADER)} columns, got {len(cols)}")
+                raise ValueError(
+                    f"{where}: expected {len(KEYWORD_HEADER)} columns, got {len(cols)}"
+                )
             row = Row(*cols)
             if row.intent not in INTENT_ORDER or (row.intent2 and row.intent2 not in INTENT_ORDER):
                 raise ValueError(f"{where}: unknown intent in {cols[1:3]}")
@@ -192,7 +195,9 @@ def _expand(rows: Sequence[Row], idx: Sequence[int]) -> tuple[list[int], list[in
     return pos, labels, weights
 
 
-def _fit_lr(x: Any, y: Sequence[int], w: Sequence[float], c: float) -> tuple[FloatArray, FloatArray]:
+def _fit_lr(
+    x: Any, y: Sequence[int], w: Sequence[float], c: float
+) -> tuple[FloatArray, FloatArray]:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=c, max_iter=2000, tol=1e-4)
@@ -240,7 +245,7 @@ def expected_calibration_error(probs: FloatArray, y: Sequence[int], bins: int = 
     correct = probs.argmax(axis=1) == np.asarray(y)
     edges = np.linspace(0.0, 1.0, bins + 1)
     ece = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
             ece += mask.mean() * abs(conf[mask].mean() - correct[mask].mean())
@@ -291,7 +296,9 @@ def _fit(
     return coef / temperature, icpt / temperature, report
 
 
-def _fit_language(design: _Design, rows: Sequence[Row], idx: Sequence[int]) -> tuple[FloatArray, float]:
+def _fit_language(
+    design: _Design, rows: Sequence[Row], idx: Sequence[int]
+) -> tuple[FloatArray, float]:
     from sklearn.linear_model import LogisticRegression
 
     keep = [i for i in idx if rows[i].lang in ("en", "sv")]
@@ -444,7 +451,11 @@ def train_file(path: Path, out_dir: Path, *, column: str | None = None) -> dict[
     from intentkit._labels import read_labelled
 
     rows = [
-        Row(keyword=r.keyword, intent=r.intents[0], intent2=r.intents[1] if len(r.intents) > 1 else "")
+        Row(
+            keyword=r.keyword,
+            intent=r.intents[0],
+            intent2=r.intents[1] if len(r.intents) > 1 else "",
+        )
         for r in read_labelled(path, column=column)
     ]
     if not rows:

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from intentkit.types import Classification, ConversionPrior, Intent, Level
+from intentkit.types import Classification, Intent, Level
 
 CUE_SETS = ("retention", "renew")
 """The post-purchase cue sets a framework can map to a stage: ``renew`` holds renew/förnya/upgrade/
@@ -99,8 +99,10 @@ class Framework(BaseModel):
         missing = [i.value for i in Intent if i not in self.intents]
         if missing:
             raise ValueError(f"framework {self.name!r}: missing stage for intent {missing[0]!r}")
-        for where, stage in [*((f"intent {k.value!r}", v) for k, v in self.intents.items()),
-                             *((f"cue set {k!r}", v) for k, v in self.cues.items())]:
+        for where, stage in [
+            *((f"intent {k.value!r}", v) for k, v in self.intents.items()),
+            *((f"cue set {k!r}", v) for k, v in self.cues.items()),
+        ]:
             if stage not in self.stages:
                 raise ValueError(
                     f"framework {self.name!r}: {where} maps to stage {stage!r}, which is not "
@@ -226,10 +228,14 @@ def resolve_framework(framework: str | Framework | Mapping[str, Any]) -> Framewo
             return Framework.model_validate(dict(framework))
         except ValidationError as e:
             raise ValueError(f"not a valid framework: {_one_line(e)}") from None
-    raise TypeError(f"framework must be a name, a Framework or a dict, not {type(framework).__name__}")
+    raise TypeError(
+        f"framework must be a name, a Framework or a dict, not {type(framework).__name__}"
+    )
 
 
-def resolve_priors(priors: Mapping[Intent, float] | Mapping[str, float] | None) -> dict[Intent, float]:
+def resolve_priors(
+    priors: Mapping[Intent, float] | Mapping[str, float] | None,
+) -> dict[Intent, float]:
     """Validated per-intent priors: all five intents, each a finite number in [0, 1]."""
     if priors is None:
         return dict(DEFAULT_PRIORS)
