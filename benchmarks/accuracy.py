@@ -54,7 +54,7 @@ FOUR = ("informational", "commercial", "transactional", "navigational")
 
 RULES: list[tuple[str, tuple[str, ...]]] = [
     ("local", ("near me", "nära mig", "nearby", "open now", "opening hours", "öppettider", "närmaste", "i närheten")),
-    ("navigational", ("login", "log in", "sign in", "logga in", "mina sidor", "kundtjänst", "customer service", "account")),
+    ("navigational", ("login", "sign in", "logga in", "mina sidor", "kundtjänst", "customer service", "account")),
     ("transactional", ("buy", "price", "cheap", "coupon", "discount", "download", "order", "köpa", "köp", "pris", "billig", "billiga", "rabattkod", "boka", "hyra", "beställa")),
     ("commercial", ("best", "top", "review", "reviews", "vs", "compare", "alternatives", "bästa", "test", "recension", "jämför")),
     ("informational", ("how", "what", "why", "when", "guide", "hur", "vad", "varför")),
@@ -73,6 +73,8 @@ def rule_baseline(keyword: str) -> str:
 
 def stage_section(clf: IntentClassifier) -> str:
     path = ROOT / "benchmarks" / "data" / "stages.tsv"
+    if not path.exists():
+        return f"### Journey stage\n\n{path} not found; skipped.\n"
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     results = clf.classify_many([r["keyword"] for r in rows])

@@ -9,7 +9,7 @@ A keyword becomes a bag of named features, each counted:
   (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``) and ``^``/``$`` at the
   edges, so "acme login" shares ``b:__brand__ login`` with "netflix login";
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
-  that is only a brand or only a place), ``Q:<intent>`` for each cue phrase of an intent and
+  that is only a brand or only a place, a one-word keyword), ``Q:<intent>`` for each cue phrase of an intent and
   ``S:<cue set>`` for each post-purchase phrase.
 
 A brand on its own says nothing about intent once other words follow it ("netflix login" is
@@ -163,6 +163,8 @@ class Featurizer:
         classes.append("$")
         if len(spans) == 1 and len(classes) == 3:
             flags.append("L:only_" + spans[0].strip("_"))
+        if n_tok == 1:
+            flags.append("L:one_word")
         flags.extend(
             f"b:{a} {b}"
             for a, b in itertools.pairwise(classes)

@@ -9,7 +9,8 @@ The recipe, deterministic from the data alone:
 3. Choose the regularisation ``C`` of a multinomial logistic regression by cross-validation
    grouped by vertical (whole topics held out), scored by macro-F1.
 4. Fit a temperature on the out-of-fold logits (minimum log loss) and fold it into the weights,
-   so the probabilities are calibrated and the model stays linear.
+   so the probabilities are calibrated and the model stays linear; shift the intercepts from the
+   training data's intent shares to :data:`DEPLOYMENT_PRIOR`.
 5. Measure on a held-out split (whole verticals and whole templates never seen in training),
    then fit the shipped model on everything.
 
@@ -37,6 +38,22 @@ from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, FloatArray, M
 from intentkit._version import __version__
 
 SECOND_INTENT_WEIGHT = 0.3
+DEPLOYMENT_PRIOR = {
+    "informational": 0.50,
+    "commercial": 0.15,
+    "transactional": 0.12,
+    "navigational": 0.13,
+    "local": 0.10,
+}
+"""The share of each intent the model assumes in the keyword lists it will label.
+
+The training data is roughly balanced by design, so that every intent is learnt; real keyword
+lists are not: most keywords in SEO exports and query logs are informational. Training shifts the
+intercepts by ``log(prior / training share)`` (a standard label-shift correction), so a keyword
+with little evidence leans informational rather than towards whichever intent the training data
+explained with its intercept. The numbers are a documented assumption, not fitted to any
+evaluation set; with strong cues (which most keywords have) they change nothing.
+"""
 C_GRID = (0.25, 0.5, 1.0, 2.0)
 HELDOUT_SHARE = 0.2
 KEYWORD_HEADER = ["keyword", "intent", "intent2", "lang", "vertical", "source"]
@@ -293,7 +310,10 @@ def _fit(
     coef, icpt = _fit_lr(design.matrix(pos), lab, w, c)
     report["C"] = c
     report["temperature"] = round(temperature, 4)
-    return coef / temperature, icpt / temperature, report
+    counts = np.bincount(y_true, minlength=len(INTENT_ORDER)) + 1.0
+    shift = np.log(np.array([DEPLOYMENT_PRIOR[i] for i in INTENT_ORDER]) / (counts / counts.sum()))
+    report["prior_shift"] = {i: round(float(v), 4) for i, v in zip(INTENT_ORDER, shift)}
+    return coef / temperature, icpt / temperature + shift, report
 
 
 def _fit_language(
