@@ -36,6 +36,8 @@ from intentkit._evaluate import Scores, markdown, score
 from intentkit._model import INTENT_ORDER
 from intentkit._text import normalize
 from intentkit._train import (
+    C_GRID,
+    DEPLOYMENT_PRIOR,
     Row,
     _Design,
     _fit,
@@ -102,7 +104,7 @@ def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray]:
     train_rows = [rows[i] for i in tr]
     test_rows = [rows[i] for i in te]
     design = _Design(train_rows, lexicon, 2)
-    coef, icpt, _ = _fit(design, train_rows, list(range(len(train_rows))), (0.5, 1.0, 2.0, 4.0, 8.0), 5)
+    coef, icpt, _ = _fit(design, train_rows, list(range(len(train_rows))), C_GRID, 5, DEPLOYMENT_PRIOR)
     lang_coef, lang_icpt = _fit_language(design, train_rows, list(range(len(train_rows))))
     test = _Design(test_rows, lexicon, 2, features=design.features)
     x = test.matrix(list(range(len(test_rows))))

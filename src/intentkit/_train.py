@@ -26,7 +26,7 @@ import itertools
 import json
 import platform
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,8 +275,9 @@ def _fit(
     idx: Sequence[int],
     c_grid: Sequence[float],
     folds: int,
+    prior: Mapping[str, float] | None = None,
 ) -> tuple[FloatArray, FloatArray, dict[str, Any]]:
-    """Choose C by grouped CV on ``idx``, fit a temperature, and fit on all of ``idx``."""
+    """Choose C by grouped CV on ``idx``, fit a temperature, fit on all of ``idx``, shift to ``prior``."""
     groups = [rows[i].vertical or rows[i].keyword.split(" ")[0] for i in idx]
     unique = sorted(set(groups))
     n_folds = min(folds, len(unique))
@@ -310,9 +311,11 @@ def _fit(
     coef, icpt = _fit_lr(design.matrix(pos), lab, w, c)
     report["C"] = c
     report["temperature"] = round(temperature, 4)
-    counts = np.bincount(y_true, minlength=len(INTENT_ORDER)) + 1.0
-    shift = np.log(np.array([DEPLOYMENT_PRIOR[i] for i in INTENT_ORDER]) / (counts / counts.sum()))
-    report["prior_shift"] = {i: round(float(v), 4) for i, v in zip(INTENT_ORDER, shift)}
+    shift = np.zeros(len(INTENT_ORDER))
+    if prior is not None:
+        counts = np.bincount(y_true, minlength=len(INTENT_ORDER)) + 1.0
+        shift = np.log(np.array([prior[i] for i in INTENT_ORDER]) / (counts / counts.sum()))
+        report["prior_shift"] = {i: round(float(v), 4) for i, v in zip(INTENT_ORDER, shift)}
     return coef / temperature, icpt / temperature + shift, report
 
 
@@ -389,9 +392,14 @@ def train(
     c_grid: Sequence[float] = C_GRID,
     folds: int = 5,
     heldout: bool = True,
+    prior: Mapping[str, float] | None = None,
     extra_meta: dict[str, Any] | None = None,
 ) -> TrainResult:
-    """Train a model from labelled rows; deterministic for the same rows, lexicon and settings."""
+    """Train a model from labelled rows; deterministic for the same rows, lexicon and settings.
+
+    ``prior`` shifts the intercepts to the intent shares expected where the model is used (see
+    :data:`DEPLOYMENT_PRIOR`); ``None`` keeps the training data's own shares.
+    """
     if len({r.intent for r in rows}) < 2:
         raise ValueError("training needs keywords of at least two intents")
     all_idx = list(range(len(rows)))
@@ -401,14 +409,14 @@ def train(
         if tr and te:
             design = _Design([rows[i] for i in tr], lexicon, min_df)
             sub = [rows[i] for i in tr]
-            coef, icpt, _ = _fit(design, sub, list(range(len(sub))), c_grid, folds)
+            coef, icpt, _ = _fit(design, sub, list(range(len(sub))), c_grid, folds, prior)
             lang = _fit_language(design, sub, list(range(len(sub))))
             test = [rows[i] for i in te]
             test_design = _Design(test, lexicon, min_df, features=design.features)
             card["heldout"] = _scores(coef, icpt, lang, test_design, test, list(range(len(te))))
             card["heldout"]["train_rows"] = len(tr)
     design = _Design(rows, lexicon, min_df)
-    coef, icpt, report = _fit(design, rows, all_idx, c_grid, folds)
+    coef, icpt, report = _fit(design, rows, all_idx, c_grid, folds, prior)
     lang_coef, lang_icpt = _fit_language(design, rows, all_idx)
     card["training"] = report
     meta = {
@@ -456,7 +464,13 @@ def train_directory(data_dir: Path, out_dir: Path, *, heldout: bool = True) -> d
     lexicon = read_lexicon(data_dir)
     digest = data_digest(data_dir)
     version = f"{__version__}+data.{digest[:10]}"
-    result = train(rows, lexicon, heldout=heldout, extra_meta={"model_version": version})
+    result = train(
+        rows,
+        lexicon,
+        heldout=heldout,
+        prior=DEPLOYMENT_PRIOR,
+        extra_meta={"model_version": version},
+    )
     return _write(result, rows, out_dir, version, digest)
 
 
@@ -464,7 +478,8 @@ def train_file(path: Path, out_dir: Path, *, column: str | None = None) -> dict[
     """Train from one labelled file (ours or a tool's export) with the shipped model's lexicon.
 
     Multi-intent rows are labelled with their most specific intent and keep the next one as the
-    second intent (see :mod:`intentkit._labels`). Cross-validation groups keywords by their first
+    second intent (see :mod:`intentkit._labels`). The file's own intent shares are kept as the
+    prior: a user's labelled export already reflects the keywords they label. Cross-validation groups keywords by their first
     word, since an export has no verticals.
     """
     from intentkit._classifier import _load_cached
