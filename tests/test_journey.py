@@ -165,14 +165,3 @@ def test_journey_summary_counts_and_volumes(tiny_path: Path) -> None:
     assert plain.stage_volume is None and plain.expected_conversions is None
     with pytest.raises(ValueError, match="2 volumes for 6"):
         journey_summary(results, [1, 2])
-
-
-@pytest.mark.parametrize("name", sorted(FRAMEWORKS))
-def test_vectorised_stages_equal_scalar(name: str) -> None:
-    np = pytest.importorskip("numpy")
-    fw = FRAMEWORKS[name]
-    rng = np.random.default_rng(0)
-    probs = rng.dirichlet(np.ones(5) * 0.5, size=500)
-    cues = rng.integers(0, 4, size=500).astype(np.int8)
-    got = fw.stage_indices(probs, cues)
-    assert [fw.stages[i] for i in got] == [fw.stage_of(p.tolist(), int(c)) for p, c in zip(probs, cues)]

@@ -9,11 +9,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import wraps
 from itertools import islice
+from math import exp
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel
 
 from intentkit._features import Featurizer
@@ -104,8 +104,11 @@ class IntentClassifier:
         self.places = _strings(places, "places")
         self.framework = resolve_framework(framework)
         self.priors = resolve_priors(priors)
-        self._prior_vector = np.array([self.priors[i] for i in _INTENTS])
-        self._empty_score = float(self._prior_vector.mean())
+        self._prior_list = [self.priors[i] for i in _INTENTS]
+        self._empty_score = sum(self._prior_list) / len(self._prior_list)
+        self._intercept: list[float] = []
+        self._lang_intercept = 0.0
+        self._version = ""
         self._state: tuple[Model, Featurizer, Scorer] | None = None
         self._lock = threading.Lock()
 
@@ -124,6 +127,9 @@ class IntentClassifier:
                     featurizer = model.featurizer(self.brands, self.places)
                     ones = np.ones(len(model.features))
                     weights = np.column_stack([model.coef, model.lang_coef, ones])
+                    self._intercept = model.intercept.tolist()
+                    self._lang_intercept = model.lang_intercept
+                    self._version = model.version
                     self._state = (model, featurizer, Scorer(featurizer, weights))
                 state = self._state
         return state
@@ -143,7 +149,9 @@ class IntentClassifier:
         <Intent.TRANSACTIONAL: 'transactional'>
         """
         _check_str(keyword, "keyword")
-        return self._classify_chunk([keyword])[0]
+        _, _, scorer = self._loaded()
+        encoded = scorer.encode(keyword)
+        return self._finish(keyword, encoded, scorer.score_one(encoded))
 
     def classify_many(self, keywords: Iterable[str]) -> list[Classification]:
         """Classify many keywords, in chunks, one vectorised scoring per chunk.
@@ -160,94 +168,74 @@ class IntentClassifier:
         return out
 
     def _classify_chunk(self, chunk: Sequence[str]) -> list[Classification]:
-        model, _, scorer = self._loaded()
+        _, _, scorer = self._loaded()
         encoded = [scorer.encode(k) for k in chunk]
-        summed = scorer.scores(encoded)
-        logits = summed[:, :5] + model.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        probs = np.exp(logits)
-        probs /= probs.sum(axis=1, keepdims=True)
-        top = probs.argmax(axis=1)
-        p_sv = 1.0 / (1.0 + np.exp(-(summed[:, 5] + model.lang_intercept)))
-        language = np.where(
-            summed[:, 6] == 0,
-            0,
-            np.where(
-                p_sv >= 0.5 + LANGUAGE_MARGIN, 2, np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, 1, 0)
-            ),
-        )
-        conversion = (probs * self._prior_vector).sum(axis=1)  # row by row: batch-size independent
-        second = probs >= SECONDARY_THRESHOLD
-        second[np.arange(len(chunk)), top] = False
-        version = model.version
+        summed = scorer.scores(encoded).tolist()
         out: list[Classification] = []
         # Building many small objects triggers the cyclic collector over and over; they hold no
         # cycles, so pausing it for the chunk halves the cost. Restored even on error.
         paused = gc.isenabled()
         gc.disable()
         try:
-            self._build(out, chunk, encoded, probs, top, language, conversion, second, version)
+            finish = self._finish
+            out.extend(finish(k, e, s) for k, e, s in zip(chunk, encoded, summed))
         finally:
             if paused:
                 gc.enable()
         return out
 
-    def _build(
-        self,
-        out: list[Classification],
-        chunk: Sequence[str],
-        encoded: list[Encoded | None],
-        probs: FloatArray,
-        top: npt.NDArray[np.intp],
-        language: npt.NDArray[np.int_],
-        conversion: FloatArray,
-        second: npt.NDArray[np.bool_],
-        version: str,
-    ) -> None:
-        cues = np.fromiter((e[2] if e else 0 for e in encoded), dtype=np.int8, count=len(chunk))
-        stages = self.framework.stage_indices(probs, cues).tolist()
-        names = self.framework.stages
-        framework = self.framework.name
-        for k, e, p, t, lang, conv, sec, st in zip(
-            chunk,
-            encoded,
-            probs.tolist(),
-            top.tolist(),
-            language.tolist(),
-            conversion.tolist(),
-            second.tolist(),
-            stages,
-        ):
-            if e is None:
-                out.append(self._empty(k, version))
-                continue
-            intent = _INTENTS[t]
-            secondary = (
-                sorted((_INTENTS[j] for j in range(5) if sec[j]), key=lambda i: -p[_ORDER[i]])
-                if any(sec)
-                else []
-            )
-            conversion_prior = _new(
-                ConversionPrior, _CONVERSION_FIELDS, {"level": INTENT_LEVEL[intent], "score": conv}
-            )
-            out.append(
-                _new(
-                    Classification,
-                    _CLASSIFICATION_FIELDS,
-                    {
-                        "keyword": k,
-                        "intent": intent,
-                        "confidence": p[t],
-                        "probabilities": dict(zip(_INTENTS, p)),
-                        "secondary": secondary,
-                        "language": _LANGUAGES[lang],
-                        "stage": names[st],
-                        "framework": framework,
-                        "conversion": conversion_prior,
-                        "model_version": version,
-                    },
-                )
-            )
+    def _finish(self, keyword: str, encoded: Encoded | None, summed: list[float]) -> Classification:
+        """The result from a keyword's summed weights.
+
+        Plain float arithmetic, the same for one keyword and for a batch: bit-identical results.
+        """
+        if encoded is None:
+            return self._empty(keyword, self._version)
+        b = self._intercept
+        z0, z1, z2, z3, z4 = (
+            summed[0] + b[0],
+            summed[1] + b[1],
+            summed[2] + b[2],
+            summed[3] + b[3],
+            summed[4] + b[4],
+        )
+        m = max(z0, z1, z2, z3, z4)
+        e = [exp(z0 - m), exp(z1 - m), exp(z2 - m), exp(z3 - m), exp(z4 - m)]
+        total = e[0] + e[1] + e[2] + e[3] + e[4]
+        p = [v / total for v in e]
+        t = p.index(max(p))
+        intent = _INTENTS[t]
+        secondary = sorted(
+            (j for j in range(5) if j != t and p[j] >= SECONDARY_THRESHOLD), key=lambda j: -p[j]
+        )
+        language: Language = "unknown"
+        if summed[6]:
+            p_sv = 1.0 / (1.0 + exp(-(summed[5] + self._lang_intercept)))
+            if p_sv >= 0.5 + LANGUAGE_MARGIN:
+                language = "sv"
+            elif p_sv <= 0.5 - LANGUAGE_MARGIN:
+                language = "en"
+        q = self._prior_list
+        score = p[0] * q[0] + p[1] * q[1] + p[2] * q[2] + p[3] * q[3] + p[4] * q[4]
+        conversion = _new(
+            ConversionPrior, _CONVERSION_FIELDS, {"level": INTENT_LEVEL[intent], "score": score}
+        )
+        return _new(
+            Classification,
+            _CLASSIFICATION_FIELDS,
+            {
+                "keyword": keyword,
+                "intent": intent,
+                "confidence": p[t],
+                "probabilities": dict(zip(_INTENTS, p)),
+                "secondary": [_INTENTS[j] for j in secondary],
+                "language": language,
+                "stage": self.framework.stage_of(p, encoded[2]),
+                "framework": self.framework.name,
+                "conversion": conversion,
+                "model_version": self._version,
+            },
+        )
 
     def _empty(self, keyword: str, version: str) -> Classification:
         return Classification.model_construct(

@@ -80,6 +80,26 @@ class Scorer:
         extra += [j for j in map(vocab.get, context) if j is not None]
         return rows, extra, cue_bits(context)
 
+    def score_one(self, encoded: Encoded | None) -> list[float]:
+        """:meth:`scores` of one keyword, in plain Python, adding in the same order (bit-identical)."""
+        width = self.weights.shape[1]
+        if encoded is None:
+            return [0.0] * width
+        rows, extra, _ = encoded
+        table = self._table
+        tok = [0.0] * width
+        for i in rows:
+            vec = table[i].tolist()
+            for k in range(width):
+                tok[k] += vec[k]
+        ext = [0.0] * width
+        weights = self.weights
+        for j in extra:
+            vec = weights[j].tolist()
+            for k in range(width):
+                ext[k] += vec[k]
+        return [a + b for a, b in zip(tok, ext)]
+
     def scores(self, encoded: Sequence[Encoded | None]) -> FloatArray:
         """Summed weights ``(n, columns)`` of encoded keywords (zeros for ``None``), no intercept."""
         n = len(encoded)

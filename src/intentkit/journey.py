@@ -146,20 +146,6 @@ class Framework(BaseModel):
             mass[self.intents[intent]] += p
         return max(self.stages, key=mass.__getitem__)
 
-    def stage_indices(self, probabilities: Any, cues: Any) -> Any:
-        """Vectorised :meth:`stage_of`: stage positions for an ``(n, 5)`` array and ``n`` cue bitmasks."""
-        import numpy as np
-
-        mass = np.zeros((len(probabilities), len(self.stages)))
-        for k, intent in enumerate(Intent):
-            mass[:, self.stages.index(self.intents[intent])] += probabilities[:, k]
-        out = mass.argmax(axis=1)
-        if "retention" in self.cues:
-            out[cues != 0] = self.stages.index(self.cues["retention"])
-        if "renew" in self.cues:
-            out[(cues & 2) != 0] = self.stages.index(self.cues["renew"])
-        return out
-
 
 def _one_line(error: ValidationError) -> str:
     parts = []
