@@ -239,3 +239,24 @@ def test_label_frame_keeps_index_and_order(tiny_path: Path) -> None:
     assert list(df.columns) == ["keyword", "volume"]  # the input is not modified
     with pytest.raises(KeyError, match="no column 'query'"):
         label_frame(df, column="query", classifier=IntentClassifier(model=tiny_path))
+
+
+def test_label_from_stdin_with_progress(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    data = "Keyword\nbuy\nhow\n".encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+    out = tmp_path / "o.csv"
+    code, _, err = run(["label", "-", "-o", str(out), "--progress", "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    assert [r["intent"] for r in read_csv(out)] == ["transactional", "informational"]
+    assert "\r" in err and "rows/s" in err
+
+
+def test_label_summary_flag(tiny_path: Path, semrush_like: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["label", str(semrush_like), "-o", str(tmp_path / "o.csv"), "--summary", "--model", str(tiny_path)], capsys)
+    assert code == 0
+    assert "journey map (funnel): 6 keywords, 1 empty" in err
+    assert "expected conversions" in err
