@@ -97,7 +97,13 @@ TEMPLATES: list[Template] = [
         "{service} i närheten",
         "{venue} {place}",
     ]),
-    *_t("sv", "local", ["{brand} öppettider {place}"], intent2="navigational"),
+    *_t("sv", "local", ["{brand} öppettider {place}", "{brand} öppettider", "öppettider {brand} idag"],
+        intent2="navigational"),
+    *_t("sv", "navigational", ["hur säger man upp {brand}", "säga upp {brand} abonnemang",
+                               "returnera till {brand}", "{brand} byta lösenord"],
+        intent2="informational"),
+    *_t("sv", "transactional", ["billiga hotell {place}", "hyra lägenhet {place}", "hyra bil {place}",
+                                "flyg till {place}"], intent2="local"),
     *_t("en", "informational", [
         "what is {topic}",
         "how does a {product} work",
@@ -144,7 +150,13 @@ TEMPLATES: list[Template] = [
         "best {venue} in {place}",
         "{venue} open now",
     ]),
-    *_t("en", "local", ["{brand} opening hours {place}"], intent2="navigational"),
+    *_t("en", "local", ["{brand} opening hours {place}", "{brand} opening hours",
+                        "{brand} hours today"], intent2="navigational"),
+    *_t("en", "navigational", ["how to cancel {brand}", "how to cancel {brand} subscription",
+                               "how to return an item to {brand}", "how to reset {brand} password"],
+        intent2="informational"),
+    *_t("en", "transactional", ["cheap hotels in {place}", "book flights to {place}",
+                                "rent an apartment in {place}", "car rental {place}"], intent2="local"),
 ]
 
 
@@ -177,6 +189,7 @@ def generate() -> list[tuple[str, str, str, str, str, str]]:
         brands[row["vertical"]].append(row)
     places_sv = [r["name"] for r in _read("places.tsv") if r["country"] == "se"]
     places_en = [r["name"] for r in _read("places.tsv") if r["country"] in ("us", "gb")]
+    places_world = [r["name"] for r in _read("places.tsv") if r["kind"] == "city"]
     vertical_of_brand = sorted((v, b["name"]) for v, bs in brands.items() for b in bs)
 
     rows: list[tuple[str, str, str, str, str, str]] = []
@@ -184,6 +197,8 @@ def generate() -> list[tuple[str, str, str, str, str, str]]:
     for tpl in TEMPLATES:
         rng = random.Random(tpl.id)
         places = places_sv if tpl.lang == "sv" else places_en
+        if "{place}" in tpl.pattern and tpl.intent == "transactional":
+            places = places_world + places_sv
         made = 0
         for _ in range(CAP * 20):
             if made >= CAP:

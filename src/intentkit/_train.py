@@ -38,12 +38,14 @@ from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, FloatArray, M
 from intentkit._version import __version__
 
 SECOND_INTENT_WEIGHT = 0.3
+TEMPLATE_WEIGHT = 0.5
+"""Weight of a generated (template) row relative to a hand-written one."""
 DEPLOYMENT_PRIOR = {
-    "informational": 0.50,
-    "commercial": 0.15,
-    "transactional": 0.12,
-    "navigational": 0.13,
-    "local": 0.10,
+    "informational": 0.36,
+    "commercial": 0.18,
+    "transactional": 0.16,
+    "navigational": 0.16,
+    "local": 0.14,
 }
 """The share of each intent the model assumes in the keyword lists it will label.
 
@@ -202,13 +204,14 @@ def _expand(rows: Sequence[Row], idx: Sequence[int]) -> tuple[list[int], list[in
     """Row positions, labels and weights, with second intents added at a lower weight."""
     pos, labels, weights = [], [], []
     for i in idx:
+        w = 1.0 if rows[i].source in ("hand", "") else TEMPLATE_WEIGHT
         pos.append(i)
         labels.append(INTENT_ORDER.index(rows[i].intent))
-        weights.append(1.0)
+        weights.append(w)
         if rows[i].intent2:
             pos.append(i)
             labels.append(INTENT_ORDER.index(rows[i].intent2))
-            weights.append(SECOND_INTENT_WEIGHT)
+            weights.append(w * SECOND_INTENT_WEIGHT)
     return pos, labels, weights
 
 
