@@ -286,3 +286,12 @@ def test_fast_construction_equals_validated_model(tiny_path: Path) -> None:
         assert validated.model_dump_json() == r.model_dump_json()
         assert r.model_fields_set == validated.model_fields_set
         assert r.model_copy(update={"keyword": "x"}).keyword == "x"
+
+
+def test_shipped_model_works_from_any_directory(tmp_path: Path) -> None:
+    code = "import intentkit; r = intentkit.classify('netflix login'); print(r.intent.value, r.stage)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert out.stdout.split() == ["navigational", "retention"]
+    code = "import intentkit; print(intentkit.classify('netflix').stage)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert out.stdout.strip() == "conversion"

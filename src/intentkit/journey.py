@@ -121,14 +121,7 @@ class Framework(BaseModel):
         path = Path(path)
         text = path.read_text(encoding="utf-8")
         try:
-            if path.suffix.lower() == ".toml":
-                if sys.version_info >= (3, 11):
-                    import tomllib
-                else:  # pragma: no cover
-                    import tomli as tomllib
-                data = tomllib.loads(text)
-            else:
-                data = json.loads(text)
+            data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
             return cls.model_validate(data)
         except ValidationError as e:
             raise ValueError(f"{path}: not a valid framework: {_one_line(e)}") from None
@@ -145,6 +138,18 @@ class Framework(BaseModel):
         for intent, p in zip(Intent, probabilities):
             mass[self.intents[intent]] += p
         return max(self.stages, key=mass.__getitem__)
+
+
+def _load_toml(text: str) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib.loads(text)
+    try:  # pragma: no cover - Python 3.10 only
+        import tomli
+    except ImportError:  # pragma: no cover
+        raise ValueError("reading TOML on Python 3.10 needs tomli: pip install tomli") from None
+    return tomli.loads(text)  # pragma: no cover
 
 
 def _one_line(error: ValidationError) -> str:
