@@ -214,7 +214,7 @@ def open_table(
                 state["line"] = no
                 yield line
 
-        reader = csv.reader(source(), delimiter=delimiter, strict=False)
+        reader = csv.reader(source(), delimiter=delimiter, strict=True)
         while True:
             start = state["line"] + 1
             try:
@@ -222,7 +222,9 @@ def open_table(
             except StopIteration:
                 return
             except csv.Error as e:
-                raise InputError(path, start, f"unreadable row: {e}") from None
+                raise InputError(
+                    path, start, f"malformed quoting in the row starting here ({e}); an unbalanced quote?"
+                ) from None
             if fields:
                 yield start, fields
 
