@@ -223,7 +223,9 @@ def open_table(
                 return
             except csv.Error as e:
                 raise InputError(
-                    path, start, f"malformed quoting in the row starting here ({e}); an unbalanced quote?"
+                    path,
+                    start,
+                    f"malformed quoting in the row starting here ({e}); an unbalanced quote?",
                 ) from None
             if fields:
                 yield start, fields
