@@ -288,12 +288,14 @@ class IntentClassifier:
         )
 
 
-_CLASSIFICATION_FIELDS = frozenset(Classification.model_fields)
-_CONVERSION_FIELDS = frozenset(ConversionPrior.model_fields)
+# Every field is always set, so all results can share one fields-set: pydantic only ever adds
+# names to it (model_copy), never removes, and a set per result would cost 700 bytes each.
+_CLASSIFICATION_FIELDS = set(Classification.model_fields)
+_CONVERSION_FIELDS = set(ConversionPrior.model_fields)
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def _new(cls: type[_M], fields: frozenset[str], values: dict[str, Any]) -> _M:
+def _new(cls: type[_M], fields: set[str], values: dict[str, Any]) -> _M:
     """Build a pydantic model from trusted, complete values without validation.
 
     What ``model_construct`` does, minus its per-call bookkeeping (3x faster, and this is the
@@ -301,7 +303,7 @@ def _new(cls: type[_M], fields: frozenset[str], values: dict[str, Any]) -> _M:
     """
     obj = object.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
