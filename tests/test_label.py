@@ -260,3 +260,20 @@ def test_label_summary_flag(tiny_path: Path, semrush_like: Path, tmp_path: Path,
     assert code == 0
     assert "journey map (funnel): 6 keywords, 1 empty" in err
     assert "expected conversions" in err
+
+
+def test_utf16_be_and_tsv_inputs(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Keyword\tSearch Volume\nbuy shoes\t10\npizza malmö\t20\n"
+    be = tmp_path / "be.tsv"
+    be.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    plain = tmp_path / "plain.tsv"
+    plain.write_text(text, encoding="utf-8")
+    for src in (be, plain):
+        out = tmp_path / f"{src.stem}.out.csv"
+        code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+        assert code == 0, err
+        rows = read_csv(out)
+        assert [(r["Keyword"], r["Search Volume"], r["intent"]) for r in rows] == [
+            ("buy shoes", "10", "transactional"),
+            ("pizza malmö", "20", "local"),
+        ]

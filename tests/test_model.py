@@ -116,9 +116,10 @@ def _rewrite(path: Path, **replace: np.ndarray) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def test_nan_weights_rejected(tiny_path: Path) -> None:
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_weights_rejected(tiny_path: Path, bad: float) -> None:
     coef = tiny_model().coef.copy()
-    coef[0, 0] = np.nan
+    coef[0, 0] = bad
     _rewrite(tiny_path, coef=coef)
     with pytest.raises(ValueError, match="NaN or infinite"):
         load_model(tiny_path)
