@@ -15,7 +15,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
@@ -225,9 +225,3 @@ def _number(text: str) -> float:
     except ValueError:
         return 0.0
     return value if value >= 0 and value == value else 0.0
-
-
-def iter_keywords(table: Table) -> Iterator[str]:
-    """The keyword cell of every row (for summaries)."""
-    for _, fields in table.rows:
-        yield fields[table.keyword_index] if table.keyword_index < len(fields) else ""

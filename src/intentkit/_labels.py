@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from intentkit._io import KEYWORD_COLUMNS, InputError, open_table
+from intentkit._io import InputError, open_table
 from intentkit._model import INTENT_ORDER
 
 SPECIFICITY = ("local", "navigational", "transactional", "commercial", "informational")
@@ -118,4 +118,4 @@ def read_labelled(path: str | Path, *, column: str | None = None) -> Iterator[La
                 yield Labelled(line, kw, intents)
 
 
-__all__ = ["KEYWORD_COLUMNS", "Labelled", "parse_intents", "read_labelled"]
+__all__ = ["Labelled", "parse_intents", "read_labelled"]

@@ -26,7 +26,7 @@ import itertools
 import json
 import platform
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -531,8 +531,3 @@ def _write(
     tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(out_dir / "model-card.json")
     return card
-
-
-def rows_from_pairs(pairs: Iterable[tuple[str, str]]) -> list[Row]:
-    """Rows from (keyword, intent) pairs, for quick experiments and tests."""
-    return [Row(keyword=k, intent=i) for k, i in pairs]
