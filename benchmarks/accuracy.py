@@ -23,7 +23,6 @@ import argparse
 import csv
 import datetime as dt
 import platform
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -32,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from intentkit import IntentClassifier
-from intentkit._evaluate import Scores, markdown, score
+from intentkit._evaluate import markdown, score
 from intentkit._model import INTENT_ORDER
 from intentkit._text import normalize
 from intentkit._train import (
@@ -50,6 +49,10 @@ from intentkit._train import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._readme import update_readme  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results"
 FOUR = ("informational", "commercial", "transactional", "navigational")
@@ -232,15 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output.write_text(text, encoding="utf-8")
     print(text)
     if not args.no_readme:
-        readme = ROOT / "README.md"
-        body = readme.read_text(encoding="utf-8")
-        new = re.sub(
-            r"(<!-- accuracy:start -->\n).*?(<!-- accuracy:end -->)",
-            lambda m: m.group(1) + text + "\n" + m.group(2),
-            body,
-            flags=re.S,
-        )
-        readme.write_text(new, encoding="utf-8")
+        update_readme("accuracy", text)
     return 0
 
 

@@ -260,17 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     args.output.write_text(text, encoding="utf-8")
     print(text)
     if not args.quick:
-        import re
+        from benchmarks._readme import update_readme
 
-        readme = ROOT / "README.md"
-        body = readme.read_text(encoding="utf-8")
-        body = re.sub(
-            r"(<!-- speed:start -->\n).*?(<!-- speed:end -->)",
-            lambda m: m.group(1) + text + m.group(2),
-            body,
-            flags=re.S,
-        )
-        readme.write_text(body, encoding="utf-8")
+        update_readme("speed", text)
     return 0
 
 
