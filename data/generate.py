@@ -39,12 +39,18 @@ class Template:
     pattern: str
 
 
+_COUNT: dict[str, int] = {}
+
+
 def _t(lang: str, intent: str, patterns: list[str], intent2: str = "") -> list[Template]:
-    suffix = f"-{intent2[:3]}" if intent2 else ""
-    return [
-        Template(f"{lang}-{intent[:4]}{suffix}-{i:02d}", lang, intent, intent2, p)
-        for i, p in enumerate(patterns)
-    ]
+    """Templates with ids unique across the whole list: ``<lang>-<intent>[-<intent2>]-<n>``."""
+    prefix = f"{lang}-{intent[:4]}" + (f"-{intent2[:3]}" if intent2 else "")
+    out = []
+    for p in patterns:
+        n = _COUNT.get(prefix, 0)
+        _COUNT[prefix] = n + 1
+        out.append(Template(f"{prefix}-{n:02d}", lang, intent, intent2, p))
+    return out
 
 
 # Slots: {product} {plural} {definite} (a thing or plan), {service} (a professional), {venue}

@@ -97,3 +97,23 @@ def test_heldout_split_holds_out_whole_verticals() -> None:
     test_v = {rows[i].vertical for i in test}
     assert not train_v & test_v
     assert len(train) + len(test) == len(rows)
+
+
+def test_evaluation_files_are_scored_into_the_card(tmp_path: Path) -> None:
+    data = make_data(tmp_path / "data")
+    labelled = tmp_path / "tool.csv"
+    labelled.write_text(
+        "Keyword,Intent\nbuy car,Transactional\nhow to fix tyre,Informational\n"
+        "best bil,Commercial\ndog bed near me,\"Transactional, Informational\"\n",
+        encoding="utf-8",
+    )
+    card = train_directory(data, tmp_path / "m", heldout=False, evaluate=[labelled])
+    (result,) = card["evaluation"]
+    assert result["file"] == "tool.csv"
+    assert result["single_label_rows"] == 3 and result["multi_label_rows"] == 1
+    assert 0 <= result["strict_macro_f1"] <= 1 and set(result["recall"]) == {
+        "informational",
+        "commercial",
+        "transactional",
+    }
+    assert not list((tmp_path / "m").glob(".*"))

@@ -97,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--no-heldout", action="store_true", help="skip the held-out evaluation (faster)"
     )
+    t.add_argument(
+        "--eval",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="LABELLED",
+        help="also score the model on this labelled file and record it in the card (repeatable)",
+    )
 
     e = sub.add_parser("evaluate", help="score a model on a labelled file")
     e.add_argument(
@@ -262,7 +270,7 @@ def _train(args: argparse.Namespace) -> int:
 
     if args.data.is_dir():
         out = args.output or Path("models")
-        card = train_directory(args.data, out, heldout=not args.no_heldout)
+        card = train_directory(args.data, out, heldout=not args.no_heldout, evaluate=args.eval)
     elif args.data.is_file():
         out = args.output or args.data.with_name(args.data.stem + ".model")
         card = train_file(args.data, out, column=args.column)

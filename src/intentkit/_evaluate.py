@@ -81,3 +81,36 @@ def evaluate_file(path: str | Path, classifier: Any, *, column: str | None = Non
         lenient = sum(pred[i] in rows[i].intents for i in multi) / len(multi)
         out += f"\nMulti-intent rows: {len(multi):,}, lenient accuracy (any of the labels) {lenient:.3f}\n"
     return out
+
+
+def summary_scores(
+    path: str | Path, classifier: Any, *, column: str | None = None
+) -> dict[str, Any]:
+    """Headline numbers of ``classifier`` on a labelled file, for a model card.
+
+    Strict macro-F1 and per-intent recall on single-intent rows, lenient accuracy on multi-intent
+    rows (right if any label matches). When the file has no ``local`` label (Semrush, Ahrefs),
+    a ``local`` prediction counts as ``transactional``, as those tools file "near me" there.
+    """
+    rows = list(read_labelled(path, column=column))
+    if not rows:
+        raise ValueError(f"{path}: no labelled keywords found")
+    has_local = any("local" in r.intents for r in rows)
+    results = classifier.classify_many([r.keyword for r in rows])
+    pred = [res.intent.value if res.intent else "" for res in results]
+    if not has_local:
+        pred = ["transactional" if p == "local" else p for p in pred]
+    labels = [i for i in INTENT_ORDER if any(i in r.intents for r in rows)]
+    single = [i for i, r in enumerate(rows) if len(r.intents) == 1]
+    multi = [i for i, r in enumerate(rows) if len(r.intents) > 1]
+    s = score([rows[i].intents[0] for i in single], [pred[i] for i in single], labels)
+    return {
+        "file": Path(path).name,
+        "single_label_rows": len(single),
+        "strict_macro_f1": round(s.macro_f1, 4),
+        "recall": {k: round(s.per_intent[k][1], 4) for k in labels if s.per_intent[k][3]},
+        "multi_label_rows": len(multi),
+        "lenient_accuracy": round(sum(pred[i] in rows[i].intents for i in multi) / len(multi), 4)
+        if multi
+        else None,
+    }

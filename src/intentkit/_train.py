@@ -461,8 +461,14 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def train_directory(data_dir: Path, out_dir: Path, *, heldout: bool = True) -> dict[str, Any]:
-    """Train from ``data_dir`` (``keywords/`` and ``lexicons/``) and write model and card to ``out_dir``."""
+def train_directory(
+    data_dir: Path, out_dir: Path, *, heldout: bool = True, evaluate: Sequence[Path] = ()
+) -> dict[str, Any]:
+    """Train from ``data_dir`` (``keywords/`` and ``lexicons/``) and write model and card to ``out_dir``.
+
+    Each file in ``evaluate`` (a labelled export, for example Semrush's) is scored with the new
+    model and its headline numbers recorded in the card; it is never trained on.
+    """
     rows = read_dataset(data_dir)
     lexicon = read_lexicon(data_dir)
     digest = data_digest(data_dir)
@@ -474,6 +480,18 @@ def train_directory(data_dir: Path, out_dir: Path, *, heldout: bool = True) -> d
         prior=DEPLOYMENT_PRIOR,
         extra_meta={"model_version": version},
     )
+    if evaluate:
+        from intentkit._classifier import IntentClassifier
+        from intentkit._evaluate import summary_scores
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        scratch = out_dir / ".evaluation.npz"
+        result.model.save(scratch)
+        try:
+            clf = IntentClassifier(model=scratch)
+            result.card["evaluation"] = [summary_scores(p, clf) for p in evaluate]
+        finally:
+            scratch.unlink(missing_ok=True)
     return _write(result, rows, out_dir, version, digest)
 
 

@@ -1,0 +1,56 @@
+"""The training data: valid rows, enough of them, and a generator that reproduces its output."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"intentkit_data_{name}", DATA / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def rows() -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for path in sorted((DATA / "keywords").rglob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            out += list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return out
+
+
+def test_every_row_is_valid() -> None:
+    check = load("check")
+    assert check.main([]) == 0
+
+
+def test_generator_reproduces_the_committed_rows() -> None:
+    generate = load("generate")
+    with (DATA / "keywords" / "generated.tsv").open(encoding="utf-8", newline="") as f:
+        committed = [tuple(r.values()) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    hand = {r["keyword"] for r in rows() if r["source"] == "hand"}
+    assert [r for r in generate.generate() if r[0] not in hand] == committed
+
+
+def test_sizes_the_datasheet_promises() -> None:
+    data = rows()
+    assert len({r["keyword"] for r in data}) >= 15_000
+    assert sum(r["lang"] == "sv" for r in data) >= 5_000
+    assert sum(r["source"] == "hand" for r in data) >= 5_000
+    per = Counter((r["lang"], r["intent"]) for r in data)
+    for intent in ("informational", "commercial", "transactional", "navigational", "local"):
+        assert per[("en", intent)] + per[("sv", intent)] >= 1_500
+        assert per[("sv", intent)] >= 400
+    templates = Counter(r["source"] for r in data if r["source"] != "hand")
+    assert max(templates.values()) <= 0.02 * len(data)
+    assert len({r["vertical"] for r in data}) >= 30
