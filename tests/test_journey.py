@@ -165,3 +165,20 @@ def test_journey_summary_counts_and_volumes(tiny_path: Path) -> None:
     assert plain.stage_volume is None and plain.expected_conversions is None
     with pytest.raises(ValueError, match="2 volumes for 6"):
         journey_summary(results, [1, 2])
+
+
+@pytest.mark.parametrize(
+    ("keyword", "stage"),
+    [
+        ("netflix login", "retention"),
+        ("netflix", "conversion"),
+        ("hur säger man upp telia", "retention"),
+        ("säga upp gymkort", "retention"),
+        ("spotify mina sidor", "retention"),
+        ("how to use airpods", "retention"),
+        ("what are airpods", "awareness"),
+        ("bästa hörlurar 2026", "consideration"),
+    ],
+)
+def test_shipped_model_stages(keyword: str, stage: str) -> None:
+    assert IntentClassifier().classify(keyword).stage == stage
