@@ -18,3 +18,12 @@ def update_readme(name: str, text: str) -> None:
         flags=re.S,
     )
     README.write_text(new, encoding="utf-8")
+
+
+def publish(output: Path, name: str, text: str, *, readme: bool) -> None:
+    """Write a benchmark's report to ``output``, print it, and put it in the README if asked."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(text)
+    if readme:
+        update_readme(name, text)

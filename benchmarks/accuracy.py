@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks._readme import update_readme  # noqa: E402
+from benchmarks._readme import publish  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results"
 FOUR = ("informational", "commercial", "transactional", "navigational")
@@ -231,11 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sections.append(stage_section(clf))
     text = "\n".join(sections)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
-    print(text)
-    if not args.no_readme:
-        update_readme("accuracy", text)
+    publish(args.output, "accuracy", text, readme=not args.no_readme)
     return 0
 
 

@@ -256,13 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---|",
     ]
     text = "\n".join(head + [f"| {a} | {b} | {c} |" for a, b, c in rows]) + "\n"
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
-    print(text)
-    if not args.quick:
-        from benchmarks._readme import update_readme
+    from benchmarks._readme import publish
 
-        update_readme("speed", text)
+    publish(args.output, "speed", text, readme=not args.quick)
     return 0
 
 
