@@ -27,7 +27,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -61,13 +60,11 @@ def timed(fn: Callable[[], object], repeat: int = 3) -> float:
     return best
 
 
-def run_process(code: str, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Run Python code in a new process; return (seconds, max RSS in KB, stdout)."""
+def run_seconds(code: str) -> float:
+    """Wall-clock seconds of Python code run in a new process."""
     t = time.perf_counter()
-    p = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=env, check=True)
-    seconds = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, rss, p.stdout
+    subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)
+    return time.perf_counter() - t
 
 
 def max_rss_of(cmd: list[str]) -> tuple[float, float]:
@@ -194,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         joblib.dump(pipe, work / "pipe.joblib")
 
         def median_cold(code: str) -> float:
-            return statistics.median(run_process(code)[0] for _ in range(5))
+            return statistics.median(run_seconds(code) for _ in range(5))
 
         cold_import = median_cold("import intentkit")
         cold_first = median_cold("import intentkit; intentkit.classify('x')")
@@ -233,13 +230,14 @@ def main(argv: list[str] | None = None) -> int:
         s_big, rss_big = max_rss_of([exe, "label", str(big), "-o", str(work / "big_out.csv")])
         rows.append((f"peak RSS, label {n_cli_big:,} rows", f"{rss_big:,.0f} MB", f"{n_cli_big / s_big:,.0f} rows/s"))
         code = (
-            "import resource, intentkit\n"
+            "import intentkit\n"
             f"kws = open({str(POOL)!r}, encoding='utf-8').read().splitlines()\n"
             f"kws = (kws * ({n_batch} // len(kws) + 1))[:{n_batch}]\n"
-            "intentkit.classify_many(kws)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "results = intentkit.classify_many(kws)\n"
         )
-        rss_batch = int(subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout) / 1024
+        # Measured by /usr/bin/time, not getrusage in the child: a child started from this big
+        # process would report this process's high-water mark.
+        _, rss_batch = max_rss_of([PY, "-c", code])
         rows.append((f"peak RSS, classify_many {n_batch:,} (results kept)", f"{rss_batch:,.0f} MB", ""))
 
     size = default_model_path().stat().st_size
