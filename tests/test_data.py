@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -37,7 +39,9 @@ def test_every_row_is_valid() -> None:
 def test_generator_reproduces_the_committed_rows() -> None:
     generate = load("generate")
     with (DATA / "keywords" / "generated.tsv").open(encoding="utf-8", newline="") as f:
-        committed = [tuple(r.values()) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        committed = [
+            tuple(r.values()) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
     hand = {r["keyword"] for r in rows() if r["source"] == "hand"}
     assert [r for r in generate.generate() if r[0] not in hand] == committed
 
@@ -54,3 +58,36 @@ def test_sizes_the_datasheet_promises() -> None:
     templates = Counter(r["source"] for r in data if r["source"] != "hand")
     assert max(templates.values()) <= 0.02 * len(data)
     assert len({r["vertical"] for r in data}) >= 30
+
+
+def shared_keywords() -> set[str]:
+    """Every keyword of the third-party files in ``../shared/data`` (first column, lower case)."""
+    root = DATA.parent.parent / "shared" / "data"
+    seen: set[str] = set()
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in {".tsv", ".csv", ".txt"}:
+            continue
+        raw = path.read_bytes()
+        text = (
+            raw.decode("utf-16")
+            if raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+            else raw.decode("utf-8-sig", "replace")
+        )
+        if path.suffix == ".txt":
+            seen.update(line.strip().lower() for line in text.splitlines())
+            continue
+        delimiter = "\t" if text.count("\t") > text.count(",") else ","
+        seen.update(
+            row[0].strip().lower()
+            for row in csv.reader(text.splitlines(), delimiter=delimiter)
+            if row
+        )
+    return seen
+
+
+def test_hand_rows_are_not_copied_from_the_shared_data() -> None:
+    shared = shared_keywords()
+    if not shared:
+        pytest.skip("../shared/data is not beside the repository")
+    copied = [r["keyword"] for r in rows() if r["source"] == "hand" and r["keyword"] in shared]
+    assert copied == []
