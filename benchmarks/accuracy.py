@@ -53,15 +53,66 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks._readme import publish  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results"
 FOUR = ("informational", "commercial", "transactional", "navigational")
 
 RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("local", ("near me", "nära mig", "nearby", "open now", "opening hours", "öppettider", "närmaste", "i närheten")),
-    ("navigational", ("login", "sign in", "logga in", "mina sidor", "kundtjänst", "customer service", "account")),
-    ("transactional", ("buy", "price", "cheap", "coupon", "discount", "download", "order", "köpa", "köp", "pris", "billig", "billiga", "rabattkod", "boka", "hyra", "beställa")),
-    ("commercial", ("best", "top", "review", "reviews", "vs", "compare", "alternatives", "bästa", "test", "recension", "jämför")),
+    (
+        "local",
+        (
+            "near me",
+            "nära mig",
+            "nearby",
+            "open now",
+            "opening hours",
+            "öppettider",
+            "närmaste",
+            "i närheten",
+        ),
+    ),
+    (
+        "navigational",
+        ("login", "sign in", "logga in", "mina sidor", "kundtjänst", "customer service", "account"),
+    ),
+    (
+        "transactional",
+        (
+            "buy",
+            "price",
+            "cheap",
+            "coupon",
+            "discount",
+            "download",
+            "order",
+            "köpa",
+            "köp",
+            "pris",
+            "billig",
+            "billiga",
+            "rabattkod",
+            "boka",
+            "hyra",
+            "beställa",
+        ),
+    ),
+    (
+        "commercial",
+        (
+            "best",
+            "top",
+            "review",
+            "reviews",
+            "vs",
+            "compare",
+            "alternatives",
+            "bästa",
+            "test",
+            "recension",
+            "jämför",
+        ),
+    ),
     ("informational", ("how", "what", "why", "when", "guide", "hur", "vad", "varför")),
 ]
 RULE_WORDS = sum(len(w) for _, w in RULES)
@@ -93,7 +144,12 @@ def stage_section(clf: IntentClassifier) -> str:
     for lang in ("en", "sv"):
         sel = [i for i, r in enumerate(rows) if r["lang"] == lang]
         st = score([rows[i]["stage"] for i in sel], [results[i].stage or "" for i in sel], stages)
-        it = np.mean([results[i].intent is not None and results[i].intent.value == rows[i]["intent"] for i in sel])
+        it = np.mean(
+            [
+                results[i].intent is not None and results[i].intent.value == rows[i]["intent"]
+                for i in sel
+            ]
+        )
         lines.append(f"| {lang} | {len(sel):,} | **{st.accuracy:.3f}** | {it:.3f} |")
         detail.append(markdown(f"stages, {lang}", st))
     return "\n".join(lines) + "\n\n" + "\n".join(detail)
@@ -107,7 +163,9 @@ def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray]:
     train_rows = [rows[i] for i in tr]
     test_rows = [rows[i] for i in te]
     design = _Design(train_rows, lexicon, 2)
-    coef, icpt, _ = _fit(design, train_rows, list(range(len(train_rows))), C_GRID, 5, DEPLOYMENT_PRIOR)
+    coef, icpt, _ = _fit(
+        design, train_rows, list(range(len(train_rows))), C_GRID, 5, DEPLOYMENT_PRIOR
+    )
     lang_coef, lang_icpt = _fit_language(design, train_rows, list(range(len(train_rows))))
     test = _Design(test_rows, lexicon, 2, features=design.features)
     x = test.matrix(list(range(len(test_rows))))
@@ -117,7 +175,10 @@ def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray]:
 
 def read_semrush() -> list[tuple[str, list[str]]]:
     with (SHARED / "dev" / "semrush-us.tsv").open(encoding="utf-8", newline="") as f:
-        return [(r["keyword"], r["intents"].split("|")) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+        return [
+            (r["keyword"], r["intents"].split("|"))
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]
 
 
 def read_ahrefs() -> list[tuple[str, list[str]]]:
@@ -142,14 +203,22 @@ def third_party(
     multi = [i for i, (_, y) in enumerate(data) if len(y) > 1]
     keywords = [k for k, _ in data]
     out = [f"### {name}\n"]
-    summary = ["| method | strict macro-F1 (single-label) | lenient accuracy (multi-label) | " + " | ".join(f"recall {c[:5]}" for c in FOUR) + " |",
-               "|---|---:|---:|" + "---:|" * len(FOUR)]
+    summary = [
+        "| method | strict macro-F1 (single-label) | lenient accuracy (multi-label) | "
+        + " | ".join(f"recall {c[:5]}" for c in FOUR)
+        + " |",
+        "|---|---:|---:|" + "---:|" * len(FOUR),
+    ]
     details = []
     for method, predict in predictors.items():
         pred = [p if p != "local" else "transactional" for p in predict(keywords)]
         m = score([data[i][1][0] for i in single], [pred[i] for i in single], FOUR)
         lenient = float(np.mean([pred[i] in data[i][1] for i in multi])) if multi else float("nan")
-        summary.append(f"| {method} | {m.macro_f1:.3f} | {lenient:.3f} | " + " | ".join(f"{m.per_intent[c][1]:.3f}" for c in FOUR) + " |")
+        summary.append(
+            f"| {method} | {m.macro_f1:.3f} | {lenient:.3f} | "
+            + " | ".join(f"{m.per_intent[c][1]:.3f}" for c in FOUR)
+            + " |"
+        )
         if method == "intentkit":
             y_idx = [FOUR.index(data[i][1][0]) for i in single]
             ece = expected_calibration_error(probs4[single], y_idx)
@@ -169,7 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     card = clf.model_card
 
     def ours(keywords: list[str]) -> list[str]:
-        return [r.intent.value if r.intent else "informational" for r in clf.classify_many(keywords)]
+        return [
+            r.intent.value if r.intent else "informational" for r in clf.classify_many(keywords)
+        ]
 
     sections = [
         f"Model `{card.get('model_version')}`, measured {dt.date.today().isoformat()} on Python "
@@ -177,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
 
     rows, probs, lang_p = heldout_predictions()
-    sections.append("### Held-out split of our data (whole verticals and templates never seen in training)\n")
+    sections.append(
+        "### Held-out split of our data (whole verticals and templates never seen in training)\n"
+    )
     head = ["| language | method | macro-F1 | accuracy |", "|---|---|---:|---:|"]
     detail = []
     for lang in ("en", "sv"):
@@ -206,7 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sections.extend(detail)
 
-    for name, reader in (("Semrush US (dev set)", read_semrush), ("Ahrefs export (AI tools)", read_ahrefs)):
+    for name, reader in (
+        ("Semrush US (dev set)", read_semrush),
+        ("Ahrefs export (AI tools)", read_ahrefs),
+    ):
         try:
             data = reader()
         except FileNotFoundError:

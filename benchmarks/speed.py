@@ -71,8 +71,12 @@ def max_rss_of(cmd: list[str]) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of a command, via /usr/bin/time when available."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as f:
         t = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", f.name, *cmd], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", f.name, *cmd],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - t
         return seconds, int(f.read().strip().splitlines()[-1]) / 1024
 
@@ -81,7 +85,10 @@ def blas_kernel() -> str:
     try:
         from threadpoolctl import threadpool_info
 
-        info = [f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})" for i in threadpool_info()]
+        info = [
+            f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})"
+            for i in threadpool_info()
+        ]
         return "; ".join(info) or "unknown"
     except ImportError:
         return "threadpoolctl not installed"
@@ -101,8 +108,18 @@ def fasttext_model(texts: list[str], labels: list[str], workdir: Path):  # type:
     with path.open("w", encoding="utf-8") as f:
         for t, y in zip(texts, labels):
             f.write(f"__label__{y} {t}\n")
-    return fasttext.train_supervised(str(path), wordNgrams=2, minn=3, maxn=5, epoch=25, lr=0.5,
-                                     dim=50, thread=1, verbose=0, seed=1)
+    return fasttext.train_supervised(
+        str(path),
+        wordNgrams=2,
+        minn=3,
+        maxn=5,
+        epoch=25,
+        lr=0.5,
+        dim=50,
+        thread=1,
+        verbose=0,
+        seed=1,
+    )
 
 
 def to_dicts(xs: list[str]) -> list[dict[str, int]]:
@@ -121,11 +138,13 @@ def sklearn_pipeline(texts: list[str], labels: list[str]):  # type: ignore[no-un
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    pipe = Pipeline([
-        ("features", FunctionTransformer(to_dicts)),
-        ("vectorizer", DictVectorizer()),
-        ("classifier", LogisticRegression(max_iter=1000)),
-    ])
+    pipe = Pipeline(
+        [
+            ("features", FunctionTransformer(to_dicts)),
+            ("vectorizer", DictVectorizer()),
+            ("classifier", LogisticRegression(max_iter=1000)),
+        ]
+    )
     return pipe.fit(texts, labels)
 
 
@@ -176,7 +195,13 @@ def main(argv: list[str] | None = None) -> int:
             ft.predict(k, k=-1)
             ft_lat.append(time.perf_counter_ns() - t)
         ft_lat.sort()
-        rows.append(("(a) fastText batch", f"{ft_batch:,.0f} keywords/s", f"intentkit {ours_batch / ft_batch:.2f}x"))
+        rows.append(
+            (
+                "(a) fastText batch",
+                f"{ft_batch:,.0f} keywords/s",
+                f"intentkit {ours_batch / ft_batch:.2f}x",
+            )
+        )
         rows.append(("(a) fastText single p50", f"{ft_lat[len(ft_lat) // 2] / 1000:.1f} µs", ""))
 
         import benchmarks.speed as importable  # pickled by module name, loadable in a new process
@@ -184,8 +209,13 @@ def main(argv: list[str] | None = None) -> int:
         pipe = importable.sklearn_pipeline(texts, labels)
         sk_n = min(n_batch, 100_000)
         sk_batch = sk_n / timed(lambda: pipe.predict_proba(kws[:sk_n]), repeat=1)
-        rows.append(("(b) scikit-learn Pipeline predict_proba", f"{sk_batch:,.0f} keywords/s",
-                     f"intentkit {ours_batch / sk_batch:.2f}x"))
+        rows.append(
+            (
+                "(b) scikit-learn Pipeline predict_proba",
+                f"{sk_batch:,.0f} keywords/s",
+                f"intentkit {ours_batch / sk_batch:.2f}x",
+            )
+        )
         import joblib
 
         joblib.dump(pipe, work / "pipe.joblib")
@@ -196,13 +226,22 @@ def main(argv: list[str] | None = None) -> int:
         cold_import = median_cold("import intentkit")
         cold_first = median_cold("import intentkit; intentkit.classify('x')")
         cold_sk = median_cold(
-            "import sys; sys.path.insert(0, %r); import joblib, benchmarks.speed; "
-            "p = joblib.load(%r); p.predict_proba(['x'])" % (str(ROOT), str(work / "pipe.joblib"))
+            "import sys; sys.path.insert(0, {!r}); import joblib, benchmarks.speed; "
+            "p = joblib.load({!r}); p.predict_proba(['x'])".format(
+                str(ROOT), str(work / "pipe.joblib")
+            )
         )
         rows.append(("cold start: import intentkit", f"{cold_import * 1000:.0f} ms", ""))
-        rows.append(("cold start: import + classify('x')", f"{cold_first * 1000:.0f} ms",
-                     f"{cold_first / cold_sk:.2f} of scikit-learn's"))
-        rows.append(("cold start: scikit-learn import + load + predict", f"{cold_sk * 1000:.0f} ms", ""))
+        rows.append(
+            (
+                "cold start: import + classify('x')",
+                f"{cold_first * 1000:.0f} ms",
+                f"{cold_first / cold_sk:.2f} of scikit-learn's",
+            )
+        )
+        rows.append(
+            ("cold start: scikit-learn import + load + predict", f"{cold_sk * 1000:.0f} ms", "")
+        )
 
         csv_path = work / "kw.csv"
         with csv_path.open("w", encoding="utf-8") as f:
@@ -218,9 +257,16 @@ def main(argv: list[str] | None = None) -> int:
             "        o.write(' '.join(line.lower().split()) + '\\n')\n"
         )
         s_floor, _ = max_rss_of([PY, "-c", floor_code])
-        rows.append((f"intentkit label, {n_batch:,} rows CSV", f"{n_batch / s_label:,.0f} rows/s",
-                     f"{s_label / s_floor:.2f}x the floor's time"))
-        rows.append(("(c) floor: read, lower, split, write", f"{n_batch / s_floor:,.0f} rows/s", ""))
+        rows.append(
+            (
+                f"intentkit label, {n_batch:,} rows CSV",
+                f"{n_batch / s_label:,.0f} rows/s",
+                f"{s_label / s_floor:.2f}x the floor's time",
+            )
+        )
+        rows.append(
+            ("(c) floor: read, lower, split, write", f"{n_batch / s_floor:,.0f} rows/s", "")
+        )
         rows.append((f"peak RSS, label {n_batch:,} rows", f"{rss_label:,.0f} MB", ""))
         big = work / "big.csv"
         with big.open("w", encoding="utf-8") as f:
@@ -228,7 +274,13 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(n_cli_big):
                 f.write(kws[i % len(kws)].replace('"', "") + "\n")
         s_big, rss_big = max_rss_of([exe, "label", str(big), "-o", str(work / "big_out.csv")])
-        rows.append((f"peak RSS, label {n_cli_big:,} rows", f"{rss_big:,.0f} MB", f"{n_cli_big / s_big:,.0f} rows/s"))
+        rows.append(
+            (
+                f"peak RSS, label {n_cli_big:,} rows",
+                f"{rss_big:,.0f} MB",
+                f"{n_cli_big / s_big:,.0f} rows/s",
+            )
+        )
         code = (
             "import intentkit\n"
             f"kws = open({str(POOL)!r}, encoding='utf-8').read().splitlines()\n"
@@ -238,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         # Measured by /usr/bin/time, not getrusage in the child: a child started from this big
         # process would report this process's high-water mark.
         _, rss_batch = max_rss_of([PY, "-c", code])
-        rows.append((f"peak RSS, classify_many {n_batch:,} (results kept)", f"{rss_batch:,.0f} MB", ""))
+        rows.append(
+            (f"peak RSS, classify_many {n_batch:,} (results kept)", f"{rss_batch:,.0f} MB", "")
+        )
 
     size = default_model_path().stat().st_size
     rows.append(("model on disk", f"{size / 1e6:.1f} MB", ""))

@@ -56,113 +56,195 @@ def _t(lang: str, intent: str, patterns: list[str], intent2: str = "") -> list[T
 # Slots: {product} {plural} {definite} (a thing or plan), {service} (a professional), {venue}
 # (a place one visits), {topic}, {brand} {brand2} (same vertical), {domain}, {place}, {year}.
 TEMPLATES: list[Template] = [
-    *_t("sv", "informational", [
-        "vad är {topic}",
-        "hur fungerar {definite}",
-        "{topic} förklaring",
-        "{topic} för nybörjare",
-        "driftkostnad {product} per år",
-        "{topic} tips och råd",
-    ]),
-    *_t("sv", "commercial", [
-        "bästa {product} {year}",
-        "{plural} test",
-        "{product} recension",
-        "jämför {plural}",
-        "{brand} eller {brand2}",
-        "vilken {product} är bäst",
-        "{brand} {product} omdöme",
-        "{plural}",
-        "bästa {definite} för hemmabruk",
-    ]),
-    *_t("sv", "transactional", [
-        "köpa {product}",
-        "{product} pris",
-        "billiga {plural}",
-        "{brand} rabattkod",
-        "beställa {product} online",
-        "{plural} rea",
-        "{product} erbjudande {year}",
-        "köp {product} på nätet",
-    ]),
+    *_t(
+        "sv",
+        "informational",
+        [
+            "vad är {topic}",
+            "hur fungerar {definite}",
+            "{topic} förklaring",
+            "{topic} för nybörjare",
+            "driftkostnad {product} per år",
+            "{topic} tips och råd",
+        ],
+    ),
+    *_t(
+        "sv",
+        "commercial",
+        [
+            "bästa {product} {year}",
+            "{plural} test",
+            "{product} recension",
+            "jämför {plural}",
+            "{brand} eller {brand2}",
+            "vilken {product} är bäst",
+            "{brand} {product} omdöme",
+            "{plural}",
+            "bästa {definite} för hemmabruk",
+        ],
+    ),
+    *_t(
+        "sv",
+        "transactional",
+        [
+            "köpa {product}",
+            "{product} pris",
+            "billiga {plural}",
+            "{brand} rabattkod",
+            "beställa {product} online",
+            "{plural} rea",
+            "{product} erbjudande {year}",
+            "köp {product} på nätet",
+        ],
+    ),
     *_t("sv", "transactional", ["boka {service} {place}"], intent2="local"),
-    *_t("sv", "navigational", [
-        "{brand}",
-        "{brand} logga in",
-        "{brand} kundtjänst",
-        "{brand} mina sidor",
-        "{domain}",
-        "{brand} app",
-        "{brand} telefonnummer",
-    ]),
-    *_t("sv", "local", [
-        "{service} {place}",
-        "{venue} nära mig",
-        "närmaste {venue}",
-        "bästa {venue} i {place}",
-        "{service} i närheten",
-        "{venue} {place}",
-    ]),
-    *_t("sv", "local", ["{brand} öppettider {place}", "{brand} öppettider", "öppettider {brand} idag"],
-        intent2="navigational"),
-    *_t("sv", "navigational", ["hur säger man upp {brand}", "säga upp {brand} abonnemang",
-                               "returnera till {brand}", "{brand} byta lösenord"],
-        intent2="informational"),
-    *_t("sv", "transactional", ["billiga hotell {place}", "hyra lägenhet {place}", "hyra bil {place}",
-                                "flyg till {place}"], intent2="local"),
-    *_t("en", "informational", [
-        "what is {topic}",
-        "how does a {product} work",
-        "{topic} explained",
-        "{topic} for beginners",
-        "how to clean a {product}",
-        "{topic} tips",
-    ]),
-    *_t("en", "commercial", [
-        "best {plural} {year}",
-        "{product} reviews",
-        "{brand} vs {brand2}",
-        "top rated {plural}",
-        "{brand} {product} review",
-        "which {product} should i buy",
-        "{brand} alternatives",
-        "{plural} comparison",
-    ]),
-    *_t("en", "transactional", [
-        "buy {product}",
-        "{product} price",
-        "cheap {plural}",
-        "{brand} coupon code",
-        "{plural} for sale",
-        "{product} deals",
-        "order {product} online",
-        "{brand} discount code {year}",
-    ]),
+    *_t(
+        "sv",
+        "navigational",
+        [
+            "{brand}",
+            "{brand} logga in",
+            "{brand} kundtjänst",
+            "{brand} mina sidor",
+            "{domain}",
+            "{brand} app",
+            "{brand} telefonnummer",
+        ],
+    ),
+    *_t(
+        "sv",
+        "local",
+        [
+            "{service} {place}",
+            "{venue} nära mig",
+            "närmaste {venue}",
+            "bästa {venue} i {place}",
+            "{service} i närheten",
+            "{venue} {place}",
+        ],
+    ),
+    *_t(
+        "sv",
+        "local",
+        ["{brand} öppettider {place}", "{brand} öppettider", "öppettider {brand} idag"],
+        intent2="navigational",
+    ),
+    *_t(
+        "sv",
+        "navigational",
+        [
+            "hur säger man upp {brand}",
+            "säga upp {brand} abonnemang",
+            "returnera till {brand}",
+            "{brand} byta lösenord",
+        ],
+        intent2="informational",
+    ),
+    *_t(
+        "sv",
+        "transactional",
+        [
+            "billiga hotell {place}",
+            "hyra lägenhet {place}",
+            "hyra bil {place}",
+            "flyg till {place}",
+        ],
+        intent2="local",
+    ),
+    *_t(
+        "en",
+        "informational",
+        [
+            "what is {topic}",
+            "how does a {product} work",
+            "{topic} explained",
+            "{topic} for beginners",
+            "how to clean a {product}",
+            "{topic} tips",
+        ],
+    ),
+    *_t(
+        "en",
+        "commercial",
+        [
+            "best {plural} {year}",
+            "{product} reviews",
+            "{brand} vs {brand2}",
+            "top rated {plural}",
+            "{brand} {product} review",
+            "which {product} should i buy",
+            "{brand} alternatives",
+            "{plural} comparison",
+        ],
+    ),
+    *_t(
+        "en",
+        "transactional",
+        [
+            "buy {product}",
+            "{product} price",
+            "cheap {plural}",
+            "{brand} coupon code",
+            "{plural} for sale",
+            "{product} deals",
+            "order {product} online",
+            "{brand} discount code {year}",
+        ],
+    ),
     *_t("en", "transactional", ["book a {service} in {place}"], intent2="local"),
-    *_t("en", "navigational", [
-        "{brand}",
-        "{brand} login",
-        "{brand} customer service",
-        "{brand} sign in",
-        "{domain}",
-        "{brand} app download",
-        "{brand} account",
-    ]),
-    *_t("en", "local", [
-        "{service} near me",
-        "{venue} near me",
-        "{service} in {place}",
-        "{venue} {place}",
-        "best {venue} in {place}",
-        "{venue} open now",
-    ]),
-    *_t("en", "local", ["{brand} opening hours {place}", "{brand} opening hours",
-                        "{brand} hours today"], intent2="navigational"),
-    *_t("en", "navigational", ["how to cancel {brand}", "how to cancel {brand} subscription",
-                               "how to return an item to {brand}", "how to reset {brand} password"],
-        intent2="informational"),
-    *_t("en", "transactional", ["cheap hotels in {place}", "book flights to {place}",
-                                "rent an apartment in {place}", "car rental {place}"], intent2="local"),
+    *_t(
+        "en",
+        "navigational",
+        [
+            "{brand}",
+            "{brand} login",
+            "{brand} customer service",
+            "{brand} sign in",
+            "{domain}",
+            "{brand} app download",
+            "{brand} account",
+        ],
+    ),
+    *_t(
+        "en",
+        "local",
+        [
+            "{service} near me",
+            "{venue} near me",
+            "{service} in {place}",
+            "{venue} {place}",
+            "best {venue} in {place}",
+            "{venue} open now",
+        ],
+    ),
+    *_t(
+        "en",
+        "local",
+        ["{brand} opening hours {place}", "{brand} opening hours", "{brand} hours today"],
+        intent2="navigational",
+    ),
+    *_t(
+        "en",
+        "navigational",
+        [
+            "how to cancel {brand}",
+            "how to cancel {brand} subscription",
+            "how to return an item to {brand}",
+            "how to reset {brand} password",
+        ],
+        intent2="informational",
+    ),
+    *_t(
+        "en",
+        "transactional",
+        [
+            "cheap hotels in {place}",
+            "book flights to {place}",
+            "rent an apartment in {place}",
+            "car rental {place}",
+        ],
+        intent2="local",
+    ),
 ]
 
 
@@ -213,11 +295,21 @@ def generate() -> list[tuple[str, str, str, str, str, str]]:
             vertical = ""
             pattern = tpl.pattern
             kind = next(
-                (k for s, k in (("{service}", "service"), ("{venue}", "venue"), ("{topic}", "topic"))
-                 if s in pattern),
+                (
+                    k
+                    for s, k in (
+                        ("{service}", "service"),
+                        ("{venue}", "venue"),
+                        ("{topic}", "topic"),
+                    )
+                    if s in pattern
+                ),
                 "product",
             )
-            if any(s in pattern for s in ("{product}", "{plural}", "{definite}", "{service}", "{venue}", "{topic}")):
+            if any(
+                s in pattern
+                for s in ("{product}", "{plural}", "{definite}", "{service}", "{venue}", "{topic}")
+            ):
                 pool = products.get((tpl.lang, kind)) or []
                 if not pool:
                     break
@@ -263,7 +355,9 @@ def main() -> int:
     hand: set[str] = set()
     for path in sorted((HERE / "keywords" / "hand").glob("*.tsv")):
         with path.open(encoding="utf-8", newline="") as f:
-            hand.update(r["keyword"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+            hand.update(
+                r["keyword"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            )
     rows = [r for r in rows if r[0] not in hand]
     tmp = OUT.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as f:

@@ -26,7 +26,13 @@ def rows() -> list[dict[str, str]]:
 
 def lexicon_counts() -> list[str]:
     lines = ["| lexicon | rows | breakdown |", "|---|---:|---|"]
-    for name, col in (("brands.tsv", "country"), ("places.tsv", "kind"), ("cues.tsv", "intent"), ("stage_cues.tsv", "kind"), ("products.tsv", "kind")):
+    for name, col in (
+        ("brands.tsv", "country"),
+        ("places.tsv", "kind"),
+        ("cues.tsv", "intent"),
+        ("stage_cues.tsv", "kind"),
+        ("products.tsv", "kind"),
+    ):
         path = HERE / "lexicons" / name
         if not path.exists():
             continue
@@ -61,7 +67,13 @@ def table() -> str:
     verticals = Counter(r["vertical"] for r in data)
     hand_v = Counter(r["vertical"] for r in data if r["source"] == "hand")
     sv_v = Counter(r["vertical"] for r in data if r["lang"] == "sv")
-    lines += ["", f"{len(verticals)} verticals:", "", "| vertical | rows | by hand | Swedish |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        f"{len(verticals)} verticals:",
+        "",
+        "| vertical | rows | by hand | Swedish |",
+        "|---|---:|---:|---:|",
+    ]
     for v, n_v in sorted(verticals.items()):
         lines.append(f"| {v} | {n_v:,} | {hand_v[v]:,} | {sv_v[v]:,} |")
     lines += ["", *lexicon_counts()]
@@ -71,7 +83,12 @@ def table() -> str:
 def main() -> int:
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8")
-    new = re.sub(r"(<!-- stats:start -->\n).*?(<!-- stats:end -->)", lambda m: m.group(1) + table() + m.group(2), text, flags=re.S)
+    new = re.sub(
+        r"(<!-- stats:start -->\n).*?(<!-- stats:end -->)",
+        lambda m: m.group(1) + table() + m.group(2),
+        text,
+        flags=re.S,
+    )
     readme.write_text(new, encoding="utf-8")
     print(table())
     return 0

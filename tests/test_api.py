@@ -122,7 +122,9 @@ def test_classify_many_accepts_pandas_series(tiny_path: Path) -> None:
     assert [r.keyword for r in got] == KEYWORDS
 
 
-def test_classify_many_spans_chunks_without_loss(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_classify_many_spans_chunks_without_loss(
+    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(clf_module, "CHUNK_SIZE", 3)
     clf = IntentClassifier(model=tiny_path)
     xs = [f"{w} {i}" for i, w in enumerate(["how", "best", "buy", "login", ""] * 7)]
@@ -131,7 +133,9 @@ def test_classify_many_spans_chunks_without_loss(tiny_path: Path, monkeypatch: p
     assert got == [clf.classify(x) for x in xs]
 
 
-def test_classify_many_scores_each_chunk_once(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_classify_many_scores_each_chunk_once(
+    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from intentkit._scorer import Scorer
 
     monkeypatch.setattr(clf_module, "CHUNK_SIZE", 4)
@@ -151,7 +155,19 @@ def test_classify_many_scores_each_chunk_once(tiny_path: Path, monkeypatch: pyte
 def test_fast_path_equals_reference_path(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from intentkit import _scorer
 
-    words = ["how", "best", "buy", "login", "köpa", "netflix", "malmö", "new", "york", "zz", "pizza"]
+    words = [
+        "how",
+        "best",
+        "buy",
+        "login",
+        "köpa",
+        "netflix",
+        "malmö",
+        "new",
+        "york",
+        "zz",
+        "pizza",
+    ]
     rng = np.random.default_rng(3)
     keywords = [" ".join(rng.choice(words, size=rng.integers(1, 7))) for _ in range(400)]
     for limit in (0, 3, 10_000):  # no cache, a tiny cache that fills up, a big one
@@ -179,7 +195,9 @@ def test_explain_contributions_sum_to_logits(tiny_path: Path) -> None:
             assert total == pytest.approx(e.logits[intent], abs=1e-12)
             logits.append(e.logits[intent])
         exp = np.exp(np.array(logits) - max(logits))
-        assert list(exp / exp.sum()) == pytest.approx(list(result.probabilities.values()), abs=1e-12)
+        assert list(exp / exp.sum()) == pytest.approx(
+            list(result.probabilities.values()), abs=1e-12
+        )
     counted = clf.explain("buy buy")
     assert {f.feature: f.count for f in counted.features}["w:buy"] == 2
 
@@ -242,10 +260,14 @@ def test_options_are_keyword_only(tiny_path: Path) -> None:
     assert "brands=0" in repr(IntentClassifier(model=tiny_path))
 
 
-def test_eight_threads_match_sequential_results(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_eight_threads_match_sequential_results(
+    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(clf_module, "_models", {})
     words = ["how", "best", "buy", "login", "köpa", "netflix", "malmö", "pizza", "zz", ""]
-    batches = [[f"{words[(i * j) % 10]} {words[(i + j) % 10]} {i}" for j in range(300)] for i in range(8)]
+    batches = [
+        [f"{words[(i * j) % 10]} {words[(i + j) % 10]} {i}" for j in range(300)] for i in range(8)
+    ]
     expected = [IntentClassifier(model=tiny_path).classify_many(b) for b in batches]
     shared = IntentClassifier(model=tiny_path)  # loaded lazily by the threads themselves
     got: dict[int, list[Classification]] = {}
@@ -274,7 +296,7 @@ def test_token_cache_is_bounded(tiny_path: Path, monkeypatch: pytest.MonkeyPatch
     keywords = [f"token{i} buy" for i in range(1000)]
     first = clf.classify_many(keywords)
     _, _, scorer = clf._loaded()
-    assert len(scorer._token_ids) == 50
+    assert len(scorer._tokens) == 50
     assert clf.classify_many(keywords) == first
 
 
@@ -289,9 +311,63 @@ def test_fast_construction_equals_validated_model(tiny_path: Path) -> None:
 
 
 def test_shipped_model_works_from_any_directory(tmp_path: Path) -> None:
-    code = "import intentkit; r = intentkit.classify('netflix login'); print(r.intent.value, r.stage)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    code = (
+        "import intentkit; r = intentkit.classify('netflix login'); print(r.intent.value, r.stage)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
     assert out.stdout.split() == ["navigational", "retention"]
     code = "import intentkit; print(intentkit.classify('netflix').stage)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
     assert out.stdout.strip() == "conversion"
+
+
+def test_fast_path_equals_reference_path_on_the_shipped_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every column the scorer sums (intents, language, feature count) and the cue bits, on real keywords.
+
+    Golden and stage keywords, plus shuffles of their tokens so multi-word places, brands and
+    cues land at every position, with a user's own brand and place, and with the cache full.
+    """
+    from intentkit import _scorer
+    from intentkit._features import cue_bits
+
+    root = Path(__file__).resolve().parent.parent
+    keywords: list[str] = []
+    for path in (
+        root / "tests" / "data" / "golden.tsv",
+        root / "benchmarks" / "data" / "stages.tsv",
+    ):
+        keywords += [
+            line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:]
+        ]
+    tokens = [
+        *" ".join(keywords).split(),
+        "new",
+        "york",
+        "near",
+        "me",
+        "mina",
+        "sidor",
+        "acme",
+        "tumba",
+    ]
+    rng = np.random.default_rng(7)
+    keywords += [" ".join(rng.choice(tokens, size=rng.integers(1, 8))) for _ in range(3000)]
+    for limit in (100, 200_000):
+        monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
+        clf = IntentClassifier(brands=["acme", "acme corp"], places=["tumba"])
+        model, featurizer, scorer = clf._loaded()
+        encoded = [scorer.encode(k) for k in keywords]
+        fast = scorer.scores(encoded)
+        for k, e, row in zip(keywords, encoded, fast):
+            assert e is not None
+            assert scorer.score_one(e) == row.tolist()
+            idx, cues = featurizer.indices(k) or ([], 0)
+            reference = np.r_[model.coef[idx].sum(axis=0), model.lang_coef[idx].sum(), len(idx)]
+            assert np.abs(row - reference).max() < 1e-9, k
+            assert e.cues == cues == cue_bits(featurizer.context_features(k.split())), k

@@ -15,8 +15,12 @@ from intentkit import __version__
 from intentkit._cli import main
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None,
-        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+def run(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    stdin: str | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> tuple[int, str, str]:
     if stdin is not None:
         assert monkeypatch is not None
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
@@ -26,7 +30,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None =
 
 
 def test_classify_json(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["classify", "--json", "--model", str(tiny_path), "how to buy", ""], capsys)
+    code, out, err = run(
+        ["classify", "--json", "--model", str(tiny_path), "how to buy", ""], capsys
+    )
     assert code == 0 and err == ""
     lines = [json.loads(x) for x in out.splitlines()]
     assert [x["keyword"] for x in lines] == ["how to buy", ""]
@@ -36,7 +42,9 @@ def test_classify_json(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_classify_table_from_stdin(
     tiny_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, _ = run(["classify", "--model", str(tiny_path)], capsys, "buy shoes\nnetflix\n", monkeypatch)
+    code, out, _ = run(
+        ["classify", "--model", str(tiny_path)], capsys, "buy shoes\nnetflix\n", monkeypatch
+    )
     assert code == 0
     rows = out.splitlines()
     assert rows[0].split()[:3] == ["keyword", "intent", "conf"]
@@ -66,7 +74,9 @@ def test_bad_model_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_train_rejects_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_rejects_missing_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(["train", str(tmp_path / "nowhere"), "-o", str(tmp_path / "m")], capsys)
     assert code == 1 and "nowhere" in err
 

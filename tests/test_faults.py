@@ -18,7 +18,9 @@ from intentkit import _io
 from intentkit._cli import main
 
 
-def label(src: Path, out: Path, model: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+def label(
+    src: Path, out: Path, model: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str]:
     code = main(["label", str(src), "-o", str(out), "--model", str(model), *extra])
     return code, capsys.readouterr().err
 
@@ -38,14 +40,31 @@ def no_temp_files(folder: Path) -> bool:
         (b'keyword,v\n"unbalanced,1\nnext,2\n', 1, "in.csv:2: malformed quoting"),
         (b"keyword,v\nab\x00c,1\nok,2\n", 0, "read 2 rows, wrote 2"),
         (b"keyword,v\r\nbuy,1\rhow,2\nbest,3\r\n", 0, "read 3 rows, wrote 3"),
-        (b"keyword,v\n" + b"k\xc3\xb6pa,1\n" * 10_000 + b"bad \xc3\x28 byte,2\n", 1, "in.csv:10002: invalid bytes"),
+        (
+            b"keyword,v\n" + b"k\xc3\xb6pa,1\n" * 10_000 + b"bad \xc3\x28 byte,2\n",
+            1,
+            "in.csv:10002: invalid bytes",
+        ),
         (b"volume,cpc\n1,2\n", 1, "in.csv:1: no keyword column found"),
         (b"keyword,v\n" + b"x" * 1_000_000 + b",1\nbuy,2\n", 0, "read 2 rows, wrote 2"),
     ],
-    ids=["header-only", "unbalanced-quote", "nul-byte", "mixed-line-endings", "invalid-bytes", "no-column", "1mb-field"],
+    ids=[
+        "header-only",
+        "unbalanced-quote",
+        "nul-byte",
+        "mixed-line-endings",
+        "invalid-bytes",
+        "no-column",
+        "1mb-field",
+    ],
 )
 def test_file_faults(
-    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, code: int, expect: str
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    code: int,
+    expect: str,
 ) -> None:
     src = tmp_path / "in.csv"
     src.write_bytes(content)
@@ -64,7 +83,9 @@ def test_file_faults(
     assert digest(src) == before and no_temp_files(tmp_path)
 
 
-def test_unreadable_input_is_one_line(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_input_is_one_line(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, err = label(tmp_path, tmp_path / "o.csv", tiny_path, capsys)
     assert code == 1 and "is a directory" in err
     code, err = label(tmp_path / "missing.csv", tmp_path / "o.csv", tiny_path, capsys)
@@ -72,7 +93,10 @@ def test_unreadable_input_is_one_line(tiny_path: Path, tmp_path: Path, capsys: p
 
 
 def test_read_only_output_folder(
-    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     src = tmp_path / "in.txt"
     src.write_text("buy\n")
@@ -86,7 +110,10 @@ def test_read_only_output_folder(
 
 
 def test_disk_full_leaves_no_output(
-    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from intentkit import _label
 
@@ -113,12 +140,24 @@ def test_sigint_mid_run_leaves_no_output(tiny_path: Path, tmp_path: Path) -> Non
     src.write_text("".join(f"buy running shoes size {i}\n" for i in range(400_000)))
     out = tmp_path / "o.csv"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "intentkit._cli", "label", str(src), "-o", str(out), "--model", str(tiny_path)],
+        [
+            sys.executable,
+            "-m",
+            "intentkit._cli",
+            "label",
+            str(src),
+            "-o",
+            str(out),
+            "--model",
+            str(tiny_path),
+        ],
         stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+    while (
+        not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and time.monotonic() < deadline
+    ):
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -128,7 +167,9 @@ def test_sigint_mid_run_leaves_no_output(tiny_path: Path, tmp_path: Path) -> Non
     assert os.path.getsize(src) > 0
 
 
-def test_shipped_model_is_checked_against_its_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shipped_model_is_checked_against_its_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
     import shutil
 
@@ -146,7 +187,9 @@ def test_shipped_model_is_checked_against_its_card(tmp_path: Path, monkeypatch: 
         IntentClassifier().classify("x")
 
 
-def test_long_label_run_keeps_flat_memory(tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_long_label_run_keeps_flat_memory(
+    tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tracemalloc
 
     from intentkit import IntentClassifier, _scorer

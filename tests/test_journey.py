@@ -36,7 +36,18 @@ def test_default_priors_are_ordered_by_level() -> None:
 @pytest.mark.parametrize(
     ("framework", "expected"),
     [
-        ("funnel", ["awareness", "consideration", "conversion", "conversion", "conversion", "retention", "retention"]),
+        (
+            "funnel",
+            [
+                "awareness",
+                "consideration",
+                "conversion",
+                "conversion",
+                "conversion",
+                "retention",
+                "retention",
+            ],
+        ),
         ("five_as", ["aware", "ask", "act", "appeal", "act", "advocate", "advocate"]),
         ("b2c", ["discover", "try", "buy", "buy", "buy", "use", "renew"]),
     ],
@@ -57,7 +68,13 @@ def test_stage_uses_probability_mass_not_only_the_top_intent() -> None:
 
 
 def test_conversion_prior_is_expectation_of_priors(tiny_path: Path) -> None:
-    priors = {"informational": 0.1, "commercial": 0.2, "transactional": 0.9, "navigational": 0.5, "local": 0.6}
+    priors = {
+        "informational": 0.1,
+        "commercial": 0.2,
+        "transactional": 0.9,
+        "navigational": 0.5,
+        "local": 0.6,
+    }
     clf = IntentClassifier(model=tiny_path, priors=priors)
     r = clf.classify("buy")
     expected = sum(r.probabilities[Intent(k)] * v for k, v in priors.items())
@@ -92,15 +109,25 @@ def test_custom_framework_from_dict_json_and_toml(tiny_path: Path, tmp_path: Pat
     a = Framework.model_validate(CUSTOM)
     assert Framework.from_file(tmp_path / "f.json") == a == Framework.from_file(tmp_path / "f.toml")
     clf = IntentClassifier(model=tiny_path, framework=CUSTOM)
-    assert [r.stage for r in clf.classify_many(["best", "buy", "netflix login"])] == ["learn", "buy", "keep"]
+    assert [r.stage for r in clf.classify_many(["best", "buy", "netflix login"])] == [
+        "learn",
+        "buy",
+        "keep",
+    ]
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"intents": {**CUSTOM["intents"], "shopping": "buy"}}, "unknown intent 'shopping'"),
-        ({"intents": {k: v for k, v in CUSTOM["intents"].items() if k != "local"}}, "missing stage for intent 'local'"),
-        ({"intents": {**CUSTOM["intents"], "local": "visit"}}, "stage 'visit', which is not one of its stages"),
+        (
+            {"intents": {k: v for k, v in CUSTOM["intents"].items() if k != "local"}},
+            "missing stage for intent 'local'",
+        ),
+        (
+            {"intents": {**CUSTOM["intents"], "local": "visit"}},
+            "stage 'visit', which is not one of its stages",
+        ),
         ({"cues": {"loyalty": "keep"}}, "unknown cue set 'loyalty'"),
         ({"stages": ["learn", "learn", "buy", "keep"]}, "stages must be distinct"),
     ],
@@ -158,7 +185,12 @@ def test_journey_summary_counts_and_volumes(tiny_path: Path) -> None:
     assert s.keywords == 6 and s.empty == 1
     assert s.stages == {"awareness": 1, "consideration": 1, "conversion": 2, "retention": 1}
     assert s.intents[Intent.TRANSACTIONAL] == 2
-    assert s.stage_volume == {"awareness": 100, "consideration": 50, "conversion": 30, "retention": 5}
+    assert s.stage_volume == {
+        "awareness": 100,
+        "consideration": 50,
+        "conversion": 30,
+        "retention": 5,
+    }
     expected = sum(v * r.conversion.score for v, r in zip(volumes, results) if r.intent is not None)
     assert s.expected_conversions == pytest.approx(expected)
     plain = journey_summary(results)

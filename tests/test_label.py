@@ -45,7 +45,9 @@ def test_label_csv_keeps_every_row_and_column_in_order(
     tiny_path: Path, semrush_like: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out.csv"
-    code, _, err = run(["label", str(semrush_like), "-o", str(out), "--model", str(tiny_path)], capsys)
+    code, _, err = run(
+        ["label", str(semrush_like), "-o", str(out), "--model", str(tiny_path)], capsys
+    )
     assert code == 0, err
     rows = read_csv(out)
     assert [r["Keyword"] for r in rows] == KEYWORDS
@@ -53,14 +55,21 @@ def test_label_csv_keeps_every_row_and_column_in_order(
     assert rows[0]["Volume"] == "10" and rows[0]["intent"] == "informational"
     assert rows[2]["intent"] == "" and rows[2]["stage"] == ""
     assert rows[5]["intent"] == "local" and rows[5]["stage"] == "conversion"
-    probs = [float(rows[0][f"p_{i}"]) for i in ("informational", "commercial", "transactional", "navigational", "local")]
+    probs = [
+        float(rows[0][f"p_{i}"])
+        for i in ("informational", "commercial", "transactional", "navigational", "local")
+    ]
     assert sum(probs) == pytest.approx(1.0, abs=1e-3)
     assert "read 6 rows, wrote 6" in err and "1 with an empty keyword" in err
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_utf16_tab_ahrefs_with_flag_columns(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = "Keyword\tVolume\tNavigational\tInformational\tCommercial\tTransactional\tBranded\tLocal\n"
+def test_utf16_tab_ahrefs_with_flag_columns(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "Keyword\tVolume\tNavigational\tInformational\tCommercial\tTransactional\tBranded\tLocal\n"
+    )
     text += "how to buy\t100\tfalse\ttrue\tfalse\tfalse\tfalse\tfalse\n"
     text += "netflix\t900\ttrue\tfalse\tfalse\tfalse\ttrue\tfalse\n"
     text += "pizza malmö\t50\tfalse\tfalse\tfalse\tfalse\tfalse\ttrue\n"
@@ -77,8 +86,14 @@ def test_utf16_tab_ahrefs_with_flag_columns(tiny_path: Path, tmp_path: Path, cap
     assert code == 0 and "macro-F1" in report and "| navigational |" in report
 
 
-def test_cp1252_semicolon_swedish(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    src = write(tmp_path / "excel.csv", "Sökord;Sökvolym\r\nköpa skor;1 200\r\npizza malmö;300\r\nbästa kaffe;10\r\n", "cp1252")
+def test_cp1252_semicolon_swedish(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "excel.csv",
+        "Sökord;Sökvolym\r\nköpa skor;1 200\r\npizza malmö;300\r\nbästa kaffe;10\r\n",
+        "cp1252",
+    )
     assert detect_encoding(src.read_bytes()) == "cp1252"
     out = tmp_path / "out.jsonl"
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
@@ -88,19 +103,25 @@ def test_cp1252_semicolon_swedish(tiny_path: Path, tmp_path: Path, capsys: pytes
     assert rows[0]["intent"] == "transactional" and rows[1]["intent"] == "local"
 
 
-def test_txt_and_jsonl_inputs(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_txt_and_jsonl_inputs(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     txt = write(tmp_path / "list.txt", "how to buy\n\nnetflix\n")
     out = tmp_path / "out.csv"
     assert run(["label", str(txt), "-o", str(out), "--model", str(tiny_path)], capsys)[0] == 0
     assert [r["keyword"] for r in read_csv(out)] == ["how to buy", "", "netflix"]
-    jl = write(tmp_path / "in.jsonl", '{"query": "buy", "clicks": 3}\n{"query": "how", "clicks": 1}\n')
+    jl = write(
+        tmp_path / "in.jsonl", '{"query": "buy", "clicks": 3}\n{"query": "how", "clicks": 1}\n'
+    )
     out2 = tmp_path / "out2.jsonl"
     assert run(["label", str(jl), "-o", str(out2), "--model", str(tiny_path)], capsys)[0] == 0
     rows = [json.loads(x) for x in out2.read_text(encoding="utf-8").splitlines()]
     assert rows[0] == {**rows[0], "query": "buy", "clicks": 3, "intent": "transactional"}
 
 
-def test_xlsx_round_trip(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_round_trip(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -109,14 +130,18 @@ def test_xlsx_round_trip(tiny_path: Path, tmp_path: Path, capsys: pytest.Capture
     ws.append(["how to buy", 5])
     wb.save(tmp_path / "in.xlsx")
     out = tmp_path / "out.xlsx"
-    code, _, err = run(["label", str(tmp_path / "in.xlsx"), "-o", str(out), "--model", str(tiny_path)], capsys)
+    code, _, err = run(
+        ["label", str(tmp_path / "in.xlsx"), "-o", str(out), "--model", str(tiny_path)], capsys
+    )
     assert code == 0, err
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Search term", "Impressions", "intent")
     assert [r[0] for r in rows[1:]] == ["köpa skor", "how to buy"]
 
 
-def test_ragged_rows_keep_skip_fail(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ragged_rows_keep_skip_fail(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = write(tmp_path / "r.csv", "keyword,volume\nbuy,1\nhow,2,extra\nbest\n")
     out = tmp_path / "o.csv"
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
@@ -124,11 +149,17 @@ def test_ragged_rows_keep_skip_fail(tiny_path: Path, tmp_path: Path, capsys: pyt
     rows = read_csv(out)
     assert [r["keyword"] for r in rows] == ["buy", "how", "best"]
     assert rows[1]["volume"] == "2,extra" and rows[2]["volume"] == ""
-    code, _, err = run(["label", str(src), "-o", str(out), "--on-error", "skip", "--model", str(tiny_path)], capsys)
+    code, _, err = run(
+        ["label", str(src), "-o", str(out), "--on-error", "skip", "--model", str(tiny_path)], capsys
+    )
     assert code == 0 and [r["keyword"] for r in read_csv(out)] == ["buy"]
     out.unlink()
-    code, _, err = run(["label", str(src), "-o", str(out), "--on-error", "fail", "--model", str(tiny_path)], capsys)
-    assert code == 1 and err.strip() == "intentkit: error: " + f"{src}:3: 3 fields, the header has 2"
+    code, _, err = run(
+        ["label", str(src), "-o", str(out), "--on-error", "fail", "--model", str(tiny_path)], capsys
+    )
+    assert (
+        code == 1 and err.strip() == "intentkit: error: " + f"{src}:3: 3 fields, the header has 2"
+    )
     assert not out.exists()
 
 
@@ -141,7 +172,11 @@ def test_ragged_rows_keep_skip_fail(tiny_path: Path, tmp_path: Path, capsys: pyt
     ids=["empty", "no-column"],
 )
 def test_bad_input_is_one_line_error(
-    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    message: str,
 ) -> None:
     src = tmp_path / "bad.csv"
     src.write_bytes(content)
@@ -162,15 +197,21 @@ def test_invalid_utf8_after_a_utf8_start_names_the_line(
     assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
 
 
-def test_missing_input_and_output_folder(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_input_and_output_folder(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(["label", str(tmp_path / "nope.csv"), "--model", str(tiny_path)], capsys)
     assert code == 1 and "nope.csv" in err
     src = write(tmp_path / "k.txt", "buy\n")
-    code, _, err = run(["label", str(src), "-o", str(tmp_path / "no" / "o.csv"), "--model", str(tiny_path)], capsys)
+    code, _, err = run(
+        ["label", str(src), "-o", str(tmp_path / "no" / "o.csv"), "--model", str(tiny_path)], capsys
+    )
     assert code == 1 and "does not exist" in err
 
 
-def test_summary_with_volume(tiny_path: Path, semrush_like: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_summary_with_volume(
+    tiny_path: Path, semrush_like: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(["summary", str(semrush_like), "--json", "--model", str(tiny_path)], capsys)
     assert code == 0
     data = json.loads(out)
@@ -183,25 +224,37 @@ def test_parse_intents_in_every_tool_form() -> None:
     assert parse_intents("informational|transactional") == ("transactional", "informational")
     assert parse_intents("L, C") == ("local", "commercial")
     assert parse_intents("0,2", numeric=True) == ("navigational", "commercial")
-    assert parse_intents("Informational,Commercial,Non-branded,Non-local") == ("commercial", "informational")
+    assert parse_intents("Informational,Commercial,Non-branded,Non-local") == (
+        "commercial",
+        "informational",
+    )
     assert parse_intents("Branded") == ()
     assert detect_delimiter('"a;b",c,d') == ","
     assert detect_delimiter("a;b;c") == ";"
 
 
-def test_train_from_a_labelled_export(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_from_a_labelled_export(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("sklearn")
     lines = ["Keyword,Intent"]
     for w in ["shoes", "bike", "lamp", "sofa", "phone", "tv", "desk", "chair"]:
-        lines += [f"buy {w},Transactional", f"how to fix {w},Informational", f"best {w},Commercial",
-                  f"{w}shop login,Navigational", f"{w} near me,\"Transactional, Informational\""]
+        lines += [
+            f"buy {w},Transactional",
+            f"how to fix {w},Informational",
+            f"best {w},Commercial",
+            f"{w}shop login,Navigational",
+            f'{w} near me,"Transactional, Informational"',
+        ]
     src = write(tmp_path / "labelled.csv", "\n".join(lines) + "\n")
     out = tmp_path / "mymodel"
     code, _, err = run(["train", str(src), "-o", str(out)], capsys)
     assert code == 0, err
     code, report, _ = run(["evaluate", str(src), "--model", str(out / "intentkit.npz")], capsys)
     assert code == 0 and "macro-F1" in report
-    code, out_json, _ = run(["classify", "--json", "--model", str(out / "intentkit.npz"), "buy lamp"], capsys)
+    code, out_json, _ = run(
+        ["classify", "--json", "--model", str(out / "intentkit.npz"), "buy lamp"], capsys
+    )
     assert json.loads(out_json)["intent"] == "transactional"
 
 
@@ -209,8 +262,12 @@ EXPORTS = SHARED / "data" / "exports"
 
 
 @pytest.mark.skipif(not EXPORTS.is_dir(), reason="../shared/data/exports is not beside this clone")
-@pytest.mark.parametrize("name", sorted(p.name for p in EXPORTS.glob("*.csv")) if EXPORTS.is_dir() else [])
-def test_real_exports(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in EXPORTS.glob("*.csv")) if EXPORTS.is_dir() else []
+)
+def test_real_exports(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
     src = EXPORTS / name
     before = src.read_bytes()
     out = tmp_path / "out.csv"
@@ -229,8 +286,10 @@ def test_label_frame_keeps_index_and_order(tiny_path: Path) -> None:
     pd = pytest.importorskip("pandas")
     from intentkit import IntentClassifier, label_frame
 
-    df = pd.DataFrame({"keyword": ["buy", None, "how", "pizza malmö"], "volume": [1, 2, 3, 4]},
-                      index=[30, 10, 20, 5])
+    df = pd.DataFrame(
+        {"keyword": ["buy", None, "how", "pizza malmö"], "volume": [1, 2, 3, 4]},
+        index=[30, 10, 20, 5],
+    )
     out = label_frame(df, classifier=IntentClassifier(model=tiny_path))
     assert list(out.index) == [30, 10, 20, 5]
     assert list(out.columns) == ["keyword", "volume", *LABEL_COLUMNS]
@@ -242,27 +301,47 @@ def test_label_frame_keeps_index_and_order(tiny_path: Path) -> None:
 
 
 def test_label_from_stdin_with_progress(
-    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import sys
 
-    data = "Keyword\nbuy\nhow\n".encode()
+    data = b"Keyword\nbuy\nhow\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
     out = tmp_path / "o.csv"
-    code, _, err = run(["label", "-", "-o", str(out), "--progress", "--model", str(tiny_path)], capsys)
+    code, _, err = run(
+        ["label", "-", "-o", str(out), "--progress", "--model", str(tiny_path)], capsys
+    )
     assert code == 0, err
     assert [r["intent"] for r in read_csv(out)] == ["transactional", "informational"]
     assert "\r" in err and "rows/s" in err
 
 
-def test_label_summary_flag(tiny_path: Path, semrush_like: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["label", str(semrush_like), "-o", str(tmp_path / "o.csv"), "--summary", "--model", str(tiny_path)], capsys)
+def test_label_summary_flag(
+    tiny_path: Path, semrush_like: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        [
+            "label",
+            str(semrush_like),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--summary",
+            "--model",
+            str(tiny_path),
+        ],
+        capsys,
+    )
     assert code == 0
     assert "journey map (funnel): 6 keywords, 1 empty" in err
     assert "expected conversions" in err
 
 
-def test_utf16_be_and_tsv_inputs(tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_utf16_be_and_tsv_inputs(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = "Keyword\tSearch Volume\nbuy shoes\t10\npizza malmö\t20\n"
     be = tmp_path / "be.tsv"
     be.write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))

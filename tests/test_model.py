@@ -7,7 +7,6 @@ import io
 import json
 import math
 import pickle
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,9 @@ def test_scoring_is_softmax_of_summed_weights(tiny_path: Path) -> None:
     result = clf.classify("how to buy")
     # intercept + w:how (informational +3) + w:buy (transactional +3)
     expected = softmax([0.5 + 3, 0.0, 0.0 + 3, -0.5, -1.0])
-    assert [result.probabilities[Intent(i)] for i in INTENT_ORDER] == pytest.approx(expected, abs=1e-12)
+    assert [result.probabilities[Intent(i)] for i in INTENT_ORDER] == pytest.approx(
+        expected, abs=1e-12
+    )
     assert result.intent is Intent.INFORMATIONAL
     assert result.confidence == pytest.approx(max(expected))
     assert result.model_version == "tiny-1"
@@ -103,7 +104,7 @@ def test_foreign_files_raise_value_error_naming_the_file(tmp_path: Path, content
 def test_truncated_file(tiny_path: Path) -> None:
     data = tiny_path.read_bytes()
     tiny_path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="tiny.npz"):
+    with pytest.raises(ValueError, match=r"tiny\.npz"):
         load_model(tiny_path)
 
 
@@ -153,7 +154,7 @@ def test_pickled_arrays_are_never_unpickled(tiny_path: Path, tmp_path: Path) -> 
     payload = _Payload()
     payload.target = str(marker)
     _rewrite(tiny_path, meta=np.array([payload], dtype=object))
-    with pytest.raises(ValueError, match="tiny.npz"):
+    with pytest.raises(ValueError, match=r"tiny\.npz"):
         load_model(tiny_path)
     assert not marker.exists()
 
@@ -166,5 +167,5 @@ def test_checksum_mismatch(tiny_path: Path) -> None:
 def test_corrupt_model_error_from_classifier_names_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.npz"
     path.write_bytes(b"junk")
-    with pytest.raises(ValueError, match="broken.npz"):
+    with pytest.raises(ValueError, match=r"broken\.npz"):
         IntentClassifier(model=path).classify("x")

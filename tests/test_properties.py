@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from conftest import tiny_model
@@ -12,7 +11,6 @@ from hypothesis import strategies as st
 
 from intentkit import IntentClassifier
 from intentkit._text import MAX_KEYWORD_CHARS, normalize
-
 
 
 @pytest.fixture(scope="module")

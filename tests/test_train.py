@@ -31,7 +31,9 @@ def make_data(root: Path) -> Path:
     kw = root / "keywords" / "hand"
     kw.mkdir(parents=True)
     (root / "lexicons").mkdir()
-    (root / "lexicons" / "places.tsv").write_text("name\tkind\tcountry\tregion\nstockholm\tmunicipality\tse\tstockholm\n")
+    (root / "lexicons" / "places.tsv").write_text(
+        "name\tkind\tcountry\tregion\nstockholm\tmunicipality\tse\tstockholm\n"
+    )
     for vertical, nouns in NOUNS.items():
         lines = [HEADER]
         for intent, patterns in CUES.items():
@@ -90,7 +92,9 @@ def test_data_hash_changes_with_data(tmp_path: Path) -> None:
 
 
 def test_heldout_split_holds_out_whole_verticals() -> None:
-    rows = [Row(f"kw {v} {i}", "local", "", "en", f"v{v}", "hand") for v in range(40) for i in range(5)]
+    rows = [
+        Row(f"kw {v} {i}", "local", "", "en", f"v{v}", "hand") for v in range(40) for i in range(5)
+    ]
     train, test = heldout_split(rows)
     assert train and test
     train_v = {rows[i].vertical for i in train}
@@ -104,7 +108,7 @@ def test_evaluation_files_are_scored_into_the_card(tmp_path: Path) -> None:
     labelled = tmp_path / "tool.csv"
     labelled.write_text(
         "Keyword,Intent\nbuy car,Transactional\nhow to fix tyre,Informational\n"
-        "best bil,Commercial\ndog bed near me,\"Transactional, Informational\"\n",
+        'best bil,Commercial\ndog bed near me,"Transactional, Informational"\n',
         encoding="utf-8",
     )
     card = train_directory(data, tmp_path / "m", heldout=False, evaluate=[labelled])

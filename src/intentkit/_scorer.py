@@ -1,33 +1,81 @@
-"""Fast scoring: per-token weight sums cached, one vectorised pass per chunk.
+"""Fast scoring: everything about a token computed once, one vectorised pass per chunk.
 
-Most of a keyword's features belong to one token (the word and its character n-grams), and
-tokens repeat across keywords, so the scorer sums each distinct token's weights once and keeps
-the sum in a table. A keyword then costs a dictionary look-up per token plus its few context
-features (bigrams, lexicon flags). The result equals the reference path
-(:meth:`~intentkit._features.Featurizer.indices` then summing weights) up to floating-point
-summation order.
+The reference path (:meth:`~intentkit._features.Featurizer.indices`) builds every feature name of
+a keyword and looks it up. Nearly all of that work depends on one token at a time, and tokens
+repeat across keywords, so the scorer keeps, per distinct token:
 
-The cache is bounded: once :data:`TOKEN_CACHE_LIMIT` tokens are cached, new tokens are scored
-feature by feature without caching, so memory stays flat on any input. The table only grows and
-is replaced whole under a lock, so concurrent readers always see every row they were told about.
+- a row of summed weights for the token's own features (word, folded word, character n-grams),
+  and a second row adding the flags the token raises when it stands as a unit of its own (cue
+  words, post-purchase cues, place, domain, year, number);
+- its class in the bigram sequence as an integer, and its post-purchase cue bits;
+- the longest lexicon phrase starting with it, so only keywords that may hold a multi-word
+  phrase ("near me", "new york", "mina sidor") pay for phrase look-ups, one dictionary look-up
+  per candidate phrase.
+
+A keyword then costs a dictionary look-up per token. Class bigrams are looked up for a whole
+chunk at once with numpy (integer pair keys, binary search), and the sums use ``bincount``.
+:meth:`Scorer.score_one` adds in the same order in plain Python, so single and batch results
+are bit-identical; both equal the reference path up to floating-point summation order (tested
+to 1e-9).
+
+The token cache is bounded: once :data:`TOKEN_CACHE_LIMIT` tokens are cached, new tokens are
+scored feature by feature without caching, so memory stays flat on any input. The table only
+grows and is replaced whole under a lock, so concurrent readers always see every row they were
+told about.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, pairwise
+from typing import NamedTuple
 
 import numpy as np
 
-from intentkit._features import Featurizer, cue_bits
+from intentkit._features import _DOMAIN, _NUMBER, _YEAR, MAX_PHRASE_TOKENS, Featurizer
 from intentkit._model import FloatArray
-from intentkit._text import normalize
+from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
+BOS, EOS, UNKNOWN = 0, 1, 2
+_SPECIAL = ("__brand__", "__place__", "__domain__", "__year__", "__num__")
 
-Encoded = tuple[list[int], list[int], int]
-"""A keyword as (cached token rows, feature indices, cue bits)."""
+
+class Encoded(NamedTuple):
+    """A keyword as the scorer sees it."""
+
+    rows: list[int]
+    """Rows of the token table to add."""
+    extra: list[int]
+    """Feature indices (weight rows) to add: multi-word phrase flags, uncached tokens."""
+    classes: list[int]
+    """The class sequence, ``BOS`` and ``EOS`` included; its adjacent pairs are the bigrams."""
+    cues: int
+    """Post-purchase cue bits: 1 retention, 2 renew."""
+
+
+class _Token(NamedTuple):
+    unit: int
+    """Table row: the token's features plus its unit flags (-1: not cached, see ``unit_idx``)."""
+    cls: int
+    cues: int
+    plain: bool
+    """Cached and starting no lexicon phrase: the common case, with a fast path."""
+    alone: int
+    """Table row: the token's features only."""
+    span: int
+    """Length of the longest lexicon phrase starting with this token (1: none)."""
+    folded: str
+    unit_idx: tuple[int, ...]
+    alone_idx: tuple[int, ...]
+
+
+class _Phrase(NamedTuple):
+    flags: list[int]
+    cues: int
+    cls: int
+    """Class id when the phrase is a place or brand (it then covers its tokens), else -1."""
 
 
 class Scorer:
@@ -36,84 +84,258 @@ class Scorer:
     def __init__(self, featurizer: Featurizer, weights: FloatArray) -> None:
         self.featurizer = featurizer
         self.weights = weights
-        self._token_ids: dict[str, int] = {}
+        vocab = featurizer.vocabulary
+        classes: dict[str, int] = {"^": BOS, "$": EOS}
+        for name in _SPECIAL:
+            classes[name] = len(classes) + 1  # UNKNOWN keeps id 2
+        pairs: list[tuple[str, str, int]] = []
+        for name, j in vocab.items():
+            if name.startswith("b:"):
+                a, _, b = name[2:].partition(" ")
+                pairs.append((a, b, j))
+                for c in (a, b):
+                    if c not in classes:
+                        classes[c] = len(classes) + 1
+        self._classes = classes
+        self._k = k = len(classes) + 2
+        keyed = sorted(
+            (classes[a] * k + classes[b], j)
+            for a, b, j in pairs
+            if (a, b) not in (("^", "__brand__"), ("__brand__", "$"))
+        )
+        self._bigram_keys = np.array([key for key, _ in keyed], dtype=np.int64)
+        self._bigram_index = np.array([j for _, j in keyed], dtype=np.intp)
+        self._bigram = dict(keyed)
+        self._only = {
+            classes[name]: vocab["L:only_" + name.strip("_")]
+            for name in _SPECIAL
+            if "L:only_" + name.strip("_") in vocab
+        }
+        self._one_word = vocab.get("L:one_word", -1)
+        self._phrases = self._multiword_phrases()
+        self._second: dict[str, set[str]] = {}
+        for phrase in self._phrases:
+            first, second = phrase.split(" ", 2)[:2]
+            self._second.setdefault(first, set()).add(second)
+        self._tokens: dict[str, _Token] = {}
+        self._n_rows = 0
         self._table = np.zeros((1024, weights.shape[1]))
         self._lock = threading.Lock()
 
-    def _add_token(self, token: str) -> int | None:
+    def _flags(self, names: list[str]) -> list[int]:
         vocab = self.featurizer.vocabulary
-        idx = [j for j in map(vocab.get, self.featurizer.token_features(token)) if j is not None]
+        return [j for j in map(vocab.get, names) if j is not None]
+
+    def _multiword_phrases(self) -> dict[str, _Phrase]:
+        lex = self.featurizer.lexicon
+        out: dict[str, _Phrase] = {}
+        for phrase in {*lex.cues, *lex.stage_cues, *lex.places, *lex.brands}:
+            if " " not in phrase or phrase.count(" ") >= MAX_PHRASE_TOKENS:
+                continue
+            names = ["Q:" + it for it in lex.cues.get(phrase, ())]
+            stage = lex.stage_cues.get(phrase)
+            if stage:
+                names.append("S:" + stage)
+            cls = -1
+            if phrase in lex.places:
+                cls = self._classes["__place__"]
+                names.append("L:place")
+            elif phrase in lex.brands:
+                cls = self._classes["__brand__"]
+            out[phrase] = _Phrase(self._flags(names), _cue_bit(stage), cls)
+        return out
+
+    def _unit(self, folded: str) -> tuple[list[str], str, int]:
+        """The flags, class and cue bits of one token standing as a unit (the reference's n=1 case)."""
+        lex = self.featurizer.lexicon
+        flags = ["Q:" + it for it in lex.cues.get(folded, ())]
+        stage = lex.stage_cues.get(folded)
+        if stage:
+            flags.append("S:" + stage)
+        if folded in lex.places:
+            cls = "__place__"
+        elif folded in lex.brands:
+            cls = "__brand__"
+        elif folded.isalpha():
+            cls = folded
+        elif _DOMAIN.fullmatch(folded):
+            cls = "__domain__"
+            if folded.split(".")[0] in lex.brands:
+                flags.append("L:brand_domain")
+        elif _YEAR.fullmatch(folded):
+            cls = "__year__"
+        elif _NUMBER.fullmatch(folded):
+            cls = "__num__"
+        else:
+            cls = folded
+        if cls.startswith("__") and cls != "__brand__":
+            flags.append("L:" + cls.strip("_"))
+        return flags, cls, _cue_bit(stage)
+
+    def _token(self, token: str) -> _Token:
+        feat = self.featurizer
+        folded = fold(token)
+        unit_names, cls_name, cues = self._unit(folded)
+        alone_idx = self._flags(feat.token_features(token))
+        unit_idx = alone_idx + self._flags(unit_names)
+        cls = self._classes.get(cls_name, UNKNOWN)
+        span = feat._phrase_len.get(folded, 1)
         with self._lock:
-            known = self._token_ids.get(token)
+            known = self._tokens.get(token)
             if known is not None:
                 return known
-            n = len(self._token_ids)
-            if n >= TOKEN_CACHE_LIMIT:
-                return None
-            if n >= len(self._table):
-                grown = np.zeros((2 * len(self._table), self.weights.shape[1]))
-                grown[:n] = self._table[:n]
-                self._table = grown
-            self._table[n] = self.weights[idx].sum(axis=0) if idx else 0.0
-            self._token_ids[token] = n
-            return n
+            if len(self._tokens) >= TOKEN_CACHE_LIMIT:
+                return _Token(
+                    -1, cls, cues, False, -1, span, folded, tuple(unit_idx), tuple(alone_idx)
+                )
+            n = self._n_rows
+            table = self._table
+            if n + 2 > len(table):
+                table = np.zeros((2 * len(table), self.weights.shape[1]))
+                table[:n] = self._table[:n]
+            table[n] = self.weights[alone_idx].sum(axis=0) if alone_idx else 0.0
+            unit = n
+            if len(unit_idx) > len(alone_idx):
+                unit = n + 1
+                table[unit] = self.weights[unit_idx].sum(axis=0)
+            self._table = table
+            self._n_rows = unit + 1
+            info = _Token(unit, cls, cues, span == 1, n, span, folded, (), ())
+            self._tokens[token] = info
+            return info
 
     def encode(self, keyword: str) -> Encoded | None:
-        """The keyword's token rows, other feature indices and cue bits; ``None`` if it has no tokens."""
-        tokens = normalize(keyword).split()
+        """What the keyword adds up to; ``None`` if it has no tokens."""
+        tokens = tokenize(keyword)
         if not tokens:
             return None
-        get = self._token_ids.get
-        rows: list[int] = []
+        get = self._tokens.get
+        infos = [get(t) or self._token(t) for t in tokens]
+        units, types, bits, plain, *_ = zip(*infos)
+        n = len(infos)
         extra: list[int] = []
-        feat = self.featurizer
-        vocab = feat.vocabulary
-        for t in tokens:
-            i = get(t)
-            if i is None:
-                i = self._add_token(t)
-                if i is None:
-                    extra += [j for j in map(vocab.get, feat.token_features(t)) if j is not None]
+        if all(plain) or (min(units) >= 0 and not self._has_phrase(infos)):
+            if n == 1:
+                only = self._only.get(types[0])
+                if only is not None:
+                    extra.append(only)
+                if self._one_word >= 0:
+                    extra.append(self._one_word)
+            cues = 0
+            if any(bits):
+                for b in bits:
+                    cues |= b
+            return _encoded((list(units), extra, [BOS, *types, EOS], cues))
+        rows: list[int] = []
+        classes = [BOS]
+        cues = 0
+        i = 0
+        while i < n:
+            info = infos[i]
+            if info.span > 1:
+                width = 0
+                for m in range(min(info.span, n - i), 1, -1):
+                    phrase = self._phrases.get(" ".join([t.folded for t in infos[i : i + m]]))
+                    if phrase is None:
+                        continue
+                    extra += phrase.flags
+                    cues |= phrase.cues
+                    if phrase.cls >= 0:
+                        width = m
+                        classes.append(phrase.cls)
+                        break
+                if width:
+                    for t in infos[i : i + width]:
+                        if t.alone >= 0:
+                            rows.append(t.alone)
+                        else:
+                            extra += t.alone_idx
+                    i += width
                     continue
-            rows.append(i)
-        context = feat.context_features(tokens)
-        extra += [j for j in map(vocab.get, context) if j is not None]
-        return rows, extra, cue_bits(context)
+            if info.unit >= 0:
+                rows.append(info.unit)
+            else:
+                extra += info.unit_idx
+            classes.append(info.cls)
+            cues |= info.cues
+            i += 1
+        classes.append(EOS)
+        if len(classes) == 3:
+            only = self._only.get(classes[1])
+            if only is not None:
+                extra.append(only)
+        if n == 1 and self._one_word >= 0:
+            extra.append(self._one_word)
+        return _encoded((rows, extra, classes, cues))
+
+    def _has_phrase(self, infos: list[_Token]) -> bool:
+        """Whether some token is followed by the second word of a lexicon phrase it starts."""
+        second = self._second
+        return any(a.span > 1 and b.folded in second.get(a.folded, ()) for a, b in pairwise(infos))
 
     def score_one(self, encoded: Encoded | None) -> list[float]:
         """:meth:`scores` of one keyword, in plain Python, adding in the same order (bit-identical)."""
         width = self.weights.shape[1]
         if encoded is None:
             return [0.0] * width
-        rows, extra, _ = encoded
-        table = self._table
-        tok = [0.0] * width
-        for i in rows:
-            vec = table[i].tolist()
-            for k in range(width):
-                tok[k] += vec[k]
-        ext = [0.0] * width
-        weights = self.weights
-        for j in extra:
-            vec = weights[j].tolist()
-            for k in range(width):
-                ext[k] += vec[k]
-        return [a + b for a, b in zip(tok, ext)]
+        k = self._k
+        bigram = self._bigram
+        classes = encoded.classes
+        pairs = [bigram.get(a * k + b) for a, b in pairwise(classes)]
+        total = [0.0] * width
+        for source, idx in (
+            (self._table, encoded.rows),
+            (self.weights, [j for j in pairs if j is not None]),
+            (self.weights, encoded.extra),
+        ):
+            part = [0.0] * width
+            for i in idx:
+                vec = source[i].tolist()
+                for c in range(width):
+                    part[c] += vec[c]
+            total = [a + b for a, b in zip(total, part)]
+        return total
 
     def scores(self, encoded: Sequence[Encoded | None]) -> FloatArray:
         """Summed weights ``(n, columns)`` of encoded keywords (zeros for ``None``), no intercept."""
         n = len(encoded)
-        token_rows = [e[0] if e else () for e in encoded]
-        extra_rows = [e[1] if e else () for e in encoded]
-        table = self._table
         out = np.zeros((n, self.weights.shape[1]))
-        for rows, source in ((token_rows, table), (extra_rows, self.weights)):
-            lengths = np.fromiter(map(len, rows), dtype=np.intp, count=n)
-            if not lengths.any():
+        sequences = [e.classes if e else (BOS, EOS) for e in encoded]
+        lengths = np.fromiter(map(len, sequences), dtype=np.intp, count=n)
+        flat = np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=int(lengths.sum()))
+        keys = flat[:-1] * self._k + flat[1:]
+        owner = np.repeat(np.arange(n), lengths)[:-1]
+        known = self._bigram_keys
+        pos = np.searchsorted(known, keys)
+        if len(known):
+            pos[pos == len(known)] = 0
+            hit = (known[pos] == keys) & (flat[:-1] != EOS)
+        else:
+            hit = np.zeros(len(keys), dtype=bool)
+        groups = (
+            (self._table, [e.rows if e else () for e in encoded], None),
+            (self.weights, self._bigram_index[pos[hit]], owner[hit]),
+            (self.weights, [e.extra if e else () for e in encoded], None),
+        )
+        for source, index, who in groups:
+            if who is None:
+                rows = index
+                sizes = np.fromiter(map(len, rows), dtype=np.intp, count=n)
+                index = np.fromiter(
+                    chain.from_iterable(rows), dtype=np.intp, count=int(sizes.sum())
+                )
+                who = np.repeat(np.arange(n), sizes)
+            if not len(index):
                 continue
-            flat = np.fromiter(chain.from_iterable(rows), dtype=np.intp, count=int(lengths.sum()))
-            owner = np.repeat(np.arange(n), lengths)
-            gathered = source[flat]
-            for k in range(out.shape[1]):
-                out[:, k] += np.bincount(owner, weights=gathered[:, k], minlength=n)
+            gathered = source[index]
+            for c in range(out.shape[1]):
+                out[:, c] += np.bincount(who, weights=gathered[:, c], minlength=n)
         return out
+
+
+def _encoded(fields: tuple[list[int], list[int], list[int], int]) -> Encoded:
+    return tuple.__new__(Encoded, fields)  # NamedTuple's own __new__ costs a Python call
+
+
+def _cue_bit(stage: str | None) -> int:
+    return 1 if stage == "retention" else 2 if stage == "renew" else 0

@@ -13,6 +13,7 @@ MAX_KEYWORD_CHARS = 512
 
 _NON_TOKEN = re.compile(r"[^\w.&+'/-]+")
 _EDGE = ".-&+'/_"
+_PLAIN = re.compile(r"[a-z0-9 ]*")
 _FOLD = str.maketrans(
     {"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u", "æ": "a", "ø": "o"}
 )
@@ -24,11 +25,20 @@ def normalize(text: str) -> str:
     Punctuation other than ``. - & + ' /`` inside a token becomes a space, token edges are
     stripped of those marks, and everything past :data:`MAX_KEYWORD_CHARS` is ignored.
     """
+    return " ".join(tokenize(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """The tokens of :func:`normalize` as a list (``normalize(t) == " ".join(tokenize(t))``)."""
     text = text[:MAX_KEYWORD_CHARS]
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    text = _NON_TOKEN.sub(" ", text.lower())
-    return " ".join(t for t in (w.strip(_EDGE) for w in text.split()) if t)
+    if text.isascii():
+        text = text.lower()
+        if _PLAIN.fullmatch(text):
+            return text.split()
+    else:
+        text = unicodedata.normalize("NFKC", text).lower()
+    text = _NON_TOKEN.sub(" ", text)
+    return [t for t in (w.strip(_EDGE) for w in text.split()) if t]
 
 
 def fold(text: str) -> str:

@@ -128,12 +128,19 @@ class Framework(BaseModel):
         except ValueError as e:
             raise ValueError(f"{path}: not a valid framework: {e}") from None
 
-    def stage_of(self, probabilities: Sequence[float], cues: int) -> str:
-        """The stage for intent probabilities (taxonomy order) and a cue bitmask (1 retention, 2 renew)."""
+    def cue_stage(self, cues: int) -> str | None:
+        """The stage a cue bitmask (1 retention, 2 renew) forces, or ``None`` if it forces none."""
         if cues & 2 and "renew" in self.cues:
             return self.cues["renew"]
         if cues and "retention" in self.cues:
             return self.cues["retention"]
+        return None
+
+    def stage_of(self, probabilities: Sequence[float], cues: int) -> str:
+        """The stage for intent probabilities (taxonomy order) and a cue bitmask (1 retention, 2 renew)."""
+        forced = self.cue_stage(cues)
+        if forced is not None:
+            return forced
         mass = dict.fromkeys(self.stages, 0.0)
         for intent, p in zip(Intent, probabilities):
             mass[self.intents[intent]] += p
