@@ -8,8 +8,8 @@ Usage (from the repository root, after ``pip install ".[bench]"``)::
 Keywords: ``../shared/data/pools/semrush-us-unlabelled.txt`` (467k real keywords), repeated to
 1M where a larger input is needed. Measured:
 
-- batch throughput of ``classify_many`` and of ``intentkit label`` end to end on a 1M-row CSV
-  (one process: there is no ``n_jobs`` yet);
+- batch throughput of ``classify_many`` and of ``intentkit label`` end to end on a 1M-row CSV,
+  in one process and with two (``n_jobs=2``, ``--jobs 2``);
 - single-keyword latency of ``classify``: p50 and p99 over 10,000 calls after warm-up;
 - cold start in a new process: ``import intentkit``, and import plus ``classify("x")``
   (median of 5);
@@ -171,6 +171,15 @@ def main(argv: list[str] | None = None) -> int:
     t1 = timed(lambda: clf.classify_many(kws), repeat=2)
     ours_batch = n_batch / t1
     rows.append(("classify_many, 1 process", f"{ours_batch:,.0f} keywords/s", ""))
+    t2 = timed(lambda: clf.classify_many(kws, n_jobs=2), repeat=2)
+    ours_batch2 = n_batch / t2
+    rows.append(
+        (
+            "classify_many, n_jobs=2",
+            f"{ours_batch2:,.0f} keywords/s",
+            f"{ours_batch2 / ours_batch:.2f}x 1 process",
+        )
+    )
 
     sample = kws[:10_000]
     for k in kws[10_000:12_000]:
@@ -200,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
                 "(a) fastText batch",
                 f"{ft_batch:,.0f} keywords/s",
                 f"intentkit {ours_batch / ft_batch:.2f}x",
+            )
+        )
+        rows.append(
+            (
+                "(a) fastText batch vs classify_many n_jobs=2",
+                "",
+                f"intentkit {ours_batch2 / ft_batch:.2f}x",
             )
         )
         rows.append(("(a) fastText single p50", f"{ft_lat[len(ft_lat) // 2] / 1000:.1f} µs", ""))
@@ -257,11 +273,21 @@ def main(argv: list[str] | None = None) -> int:
             "        o.write(' '.join(line.lower().split()) + '\\n')\n"
         )
         s_floor, _ = max_rss_of([PY, "-c", floor_code])
+        s_label2, _ = max_rss_of(
+            [exe, "label", str(csv_path), "-o", str(work / "out2.csv"), "--jobs", "2"]
+        )
         rows.append(
             (
                 f"intentkit label, {n_batch:,} rows CSV",
                 f"{n_batch / s_label:,.0f} rows/s",
                 f"{s_label / s_floor:.2f}x the floor's time",
+            )
+        )
+        rows.append(
+            (
+                f"intentkit label --jobs 2, {n_batch:,} rows CSV",
+                f"{n_batch / s_label2:,.0f} rows/s",
+                f"{s_label / s_label2:.2f}x 1 process; {s_label2 / s_floor:.2f}x the floor's time",
             )
         )
         rows.append(

@@ -362,7 +362,8 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
         monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
         clf = IntentClassifier(brands=["acme", "acme corp"], places=["tumba"])
         model, featurizer, scorer = clf._loaded()
-        encoded = [scorer.encode(k) for k in keywords]
+        encoded = scorer.encode_many(keywords)  # new tokens worked out as a batch
+        assert encoded == [scorer.encode(k) for k in keywords]  # ... and one by one
         fast = scorer.scores(encoded)
         for k, e, row in zip(keywords, encoded, fast):
             assert e is not None

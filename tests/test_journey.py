@@ -130,6 +130,11 @@ def test_custom_framework_from_dict_json_and_toml(tiny_path: Path, tmp_path: Pat
         ),
         ({"cues": {"loyalty": "keep"}}, "unknown cue set 'loyalty'"),
         ({"stages": ["learn", "learn", "buy", "keep"]}, "stages must be distinct"),
+        (
+            {"stages": ["learn", "buy", "keep", "re\tturn"]},
+            "must be non-blank text without tabs, line breaks",
+        ),
+        ({"stages": ["learn", "buy", "keep", " "]}, "stage ' ' must be non-blank"),
     ],
 )
 def test_framework_validation_errors(change: dict[str, object], message: str) -> None:

@@ -48,6 +48,7 @@ _RANGE = range(len(_INTENTS))
 _UNIFORM = dict.fromkeys(_INTENTS, 1.0 / len(_INTENTS))
 _models: dict[Path, Model] = {}
 _T = TypeVar("_T")
+_P = TypeVar("_P")
 
 Decided = tuple[list[float], int, list[int], Language, str]
 """A keyword's result as plain values: probabilities, top intent, secondary intents, language, stage."""
@@ -203,30 +204,33 @@ class IntentClassifier:
         build = self._build
         out: list[Classification] = []
         with _gc_paused():
-            for chunk, decided in self._map_chunks(keywords, _decide_chunk, n_jobs):
+            chunks = ((c, c) for c in _chunks(keywords, CHUNK_SIZE, start=0))
+            for chunk, decided in self._map_chunks(chunks, _decide_chunk, n_jobs):
                 out += map(build, chunk, decided)
         return out
 
     def _map_chunks(
         self,
-        keywords: Iterable[str],
+        chunks: Iterable[tuple[_P, list[str]]],
         work: Callable[[IntentClassifier, list[str]], _T],
         n_jobs: int | None,
-    ) -> Iterator[tuple[list[str], _T]]:
-        """``(chunk, work(self, chunk))`` for each chunk of keywords, in order, in ``n_jobs`` processes."""
-        self._loaded()
-        chunks = _chunks(keywords, CHUNK_SIZE, start=0)
+    ) -> Iterator[tuple[_P, _T]]:
+        """``(payload, work(self, keywords))`` for each ``(payload, keywords)``, in order.
+
+        The payload stays in this process; with ``n_jobs`` > 1 the keywords go to worker processes.
+        """
         jobs = _resolve_jobs(n_jobs)
+        self._loaded()
         if jobs == 1:
-            for chunk in chunks:
-                yield chunk, work(self, chunk)
+            for payload, keywords in chunks:
+                yield payload, work(self, keywords)
             return
         yield from _parallel(self, work, chunks, jobs)
 
     def _decide_chunk(self, chunk: Sequence[str]) -> list[Decided | None]:
         _, _, scorer = self._loaded()
         with _gc_paused():
-            encoded = list(map(scorer.encode, chunk))
+            encoded = scorer.encode_many(chunk)
             summed = scorer.scores(encoded).tolist()
             return list(map(self._decide, encoded, summed))
 
@@ -454,20 +458,20 @@ def _run_in_worker(work: Callable[[IntentClassifier, list[str]], _T], chunk: lis
 def _parallel(
     clf: IntentClassifier,
     work: Callable[[IntentClassifier, list[str]], _T],
-    chunks: Iterator[list[str]],
+    chunks: Iterable[tuple[_P, list[str]]],
     jobs: int,
-) -> Iterator[tuple[list[str], _T]]:
-    """Run ``work`` on chunks in ``jobs`` processes; results in order, at most ``2 * jobs`` chunks in flight.
+) -> Iterator[tuple[_P, _T]]:
+    """Run ``work`` in ``jobs`` processes; results in order, at most ``2 * jobs`` chunks in flight.
 
     Workers are forked where the platform allows it, so they start with the model and the token
     cache already loaded; elsewhere they are spawned and load the model once each.
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pending: deque[tuple[list[str], AsyncResult[_T]]] = deque()
+    pending: deque[tuple[_P, AsyncResult[_T]]] = deque()
     with context.Pool(jobs, initializer=_init_worker, initargs=(clf,)) as pool:
-        for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_run_in_worker, (work, chunk))))
+        for payload, keywords in chunks:
+            pending.append((payload, pool.apply_async(_run_in_worker, (work, keywords))))
             if len(pending) >= 2 * jobs:
                 done, result = pending.popleft()
                 yield done, result.get()

@@ -17,6 +17,18 @@ from typing import IO, Any
 from intentkit._version import __version__
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n == 0 or n < -1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of processes (a positive whole number, or -1 for one per CPU)"
+        )
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="intentkit",
@@ -34,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--brands", help="a file of your own brand names, one per line")
         sp.add_argument("--places", help="a file of your own place names, one per line")
+
+    def jobs_opt(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "-j",
+            "--jobs",
+            type=_jobs,
+            default=1,
+            help="worker processes that classify (default 1; -1: one per CPU)",
+        )
 
     def input_opts(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("input", help="CSV, TSV, TXT, JSONL or XLSX file; - for stdin")
@@ -72,11 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     lab.add_argument("--summary", action="store_true", help="also print the journey map on stderr")
     model_opts(lab)
+    jobs_opt(lab)
 
     s = sub.add_parser("summary", help="print the journey map of a keyword file")
     input_opts(s)
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     model_opts(s)
+    jobs_opt(s)
 
     t = sub.add_parser("train", help="train a model from data/ or from a labelled file")
     t.add_argument(
@@ -224,6 +247,7 @@ def _label(args: argparse.Namespace) -> int:
             size=size,
             position=(lambda: binary.tell()) if size else None,
             keep_results=args.summary,
+            n_jobs=args.jobs,
         )
     finally:
         binary.close()
@@ -259,7 +283,8 @@ def _summary(args: argparse.Namespace) -> int:
     finally:
         binary.close()
     summary = journey_summary(
-        clf.classify_many(keywords), volumes if table.volume_index is not None else None
+        clf.classify_many(keywords, n_jobs=args.jobs),
+        volumes if table.volume_index is not None else None,
     )
     print(summary.model_dump_json(indent=2) if args.json else _summary_text(summary))
     return 0

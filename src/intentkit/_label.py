@@ -15,13 +15,14 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
-from intentkit._classifier import IntentClassifier
+from intentkit._classifier import IntentClassifier, _decide_chunk, _gc_paused
 from intentkit._io import AtomicOutput, InputError, Table, format_of
+from intentkit.journey import INTENT_LEVEL
 from intentkit.types import Classification, Intent
 
 LABEL_COLUMNS = (
@@ -35,6 +36,30 @@ LABEL_COLUMNS = (
     "conversion_score",
 )
 CHUNK_ROWS = 8192
+
+
+_NAMES = [i.value for i in Intent]
+_LEVELS = [INTENT_LEVEL[i].value for i in Intent]
+_EMPTY = "\t" * (len(LABEL_COLUMNS) - 1)
+_LINE = "%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\t%s\t%s\t%.5f"
+
+
+def label_lines(clf: IntentClassifier, keywords: list[str]) -> list[str]:
+    """The label columns of each keyword, tab-joined (none of them can hold a tab).
+
+    What :func:`label_fields` gives for ``clf.classify(keyword)``, without building the
+    :class:`Classification`: one string per row is also cheap to send back from a worker process.
+    """
+    score = clf._conversion_score
+    out = []
+    for d in clf._decide_chunk(keywords):
+        if d is None:
+            out.append(_EMPTY)
+            continue
+        p, t, others, language, stage = d
+        secondary = "|".join([_NAMES[j] for j in others])
+        out.append(_LINE % (_NAMES[t], p[t], *p, secondary, language, stage, _LEVELS[t], score(p)))
+    return out
 
 
 def label_fields(r: Classification) -> list[str]:
@@ -137,8 +162,12 @@ def label(
     size: int | None = None,
     position: Any = None,
     keep_results: bool = False,
+    n_jobs: int | None = 1,
 ) -> Stats:
-    """Label ``table`` into ``output`` (``None``: standard output); return the run's counts."""
+    """Label ``table`` into ``output`` (``None``: standard output); return the run's counts.
+
+    ``n_jobs`` > 1 classifies chunks in worker processes while this one reads and writes.
+    """
     out_fmt = (
         format_of(output, fmt)
         if output
@@ -156,7 +185,8 @@ def label(
     writer = _Writer(out_fmt, binary, header)
     width = len(table.header)
     started = time.perf_counter()
-    try:
+
+    def chunks() -> Iterator[tuple[tuple[list[list[str]], list[str]], list[str]]]:
         rows = iter(table.rows)
         while chunk := list(islice(rows, CHUNK_ROWS)):
             kept: list[list[str]] = []
@@ -176,30 +206,26 @@ def label(
                     print(f"intentkit: {msg} (kept)", file=sys.stderr)
                     fields = _fit(fields, width, table.delimiter)
                 kept.append(fields)
-            keywords = [
-                f[table.keyword_index] if table.keyword_index < len(f) else "" for f in kept
-            ]
-            results = clf.classify_many(keywords)
-            for fields, r in zip(kept, results):
-                out_fields = (
-                    [fields[1]] if table.format == "jsonl" and out_fmt != "jsonl" else fields
-                )
-                writer.write(out_fields, label_fields(r))
-                stats.written += 1
-                if r.intent is None:
-                    stats.empty += 1
+            keywords = [f[key] if key < len(f) else "" for f in kept]
+            yield (kept, keywords), keywords
+
+    key = table.keyword_index
+    only_keyword = table.format == "jsonl" and out_fmt != "jsonl"
+    stage_col = LABEL_COLUMNS.index("stage")
+    try:
+        work: Any = _decide_chunk if keep_results else label_lines
+        with _gc_paused():
+            for (kept, keywords), out in clf._map_chunks(chunks(), work, n_jobs):
+                if stats.results is not None:
+                    results = list(map(clf._build, keywords, out))
+                    stats.results.extend(results)
+                    labels = [label_fields(r) for r in results]
                 else:
-                    stats.intents[r.intent.value] += 1
-                    stats.stages[r.stage or ""] += 1
-            if stats.results is not None:
-                stats.results.extend(results)
-            if stats.volumes is not None and table.volume_index is not None:
-                stats.volumes.extend(
-                    _number(f[table.volume_index]) if table.volume_index < len(f) else 0.0
-                    for f in kept
-                )
-            if progress:
-                _progress(stats, started, size, position() if position else None)
+                    labels = [line.split("\t") for line in out]
+                _write(writer, stats, kept, labels, only_keyword, stage_col)
+                _volumes(stats, table, kept)
+                if progress:
+                    _progress(stats, started, size, position() if position else None)
         writer.close()
         if target:
             target.commit()
@@ -213,6 +239,30 @@ def label(
         if progress:
             sys.stderr.write("\n")
     return stats
+
+
+def _write(
+    writer: _Writer,
+    stats: Stats,
+    kept: list[list[str]],
+    labels: list[list[str]],
+    only_keyword: bool,
+    stage_col: int,
+) -> None:
+    for fields, values in zip(kept, labels):
+        writer.write([fields[1]] if only_keyword else fields, values)
+        if values[0]:
+            stats.intents[values[0]] += 1
+            stats.stages[values[stage_col]] += 1
+        else:
+            stats.empty += 1
+    stats.written += len(kept)
+
+
+def _volumes(stats: Stats, table: Table, kept: list[list[str]]) -> None:
+    vi = table.volume_index
+    if stats.volumes is not None and vi is not None:
+        stats.volumes.extend(_number(f[vi]) if vi < len(f) else 0.0 for f in kept)
 
 
 def _number(text: str) -> float:

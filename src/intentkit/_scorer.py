@@ -173,42 +173,95 @@ class Scorer:
         return flags, cls, _cue_bit(stage)
 
     def _token(self, token: str) -> _Token:
+        return self._add_tokens([token])[0]
+
+    def _add_tokens(self, tokens: Sequence[str]) -> list[_Token]:
+        """Work out and cache many new tokens at once (one numpy pass for their weight sums).
+
+        Returns their entries; past the cache limit the entries carry feature indices instead of
+        table rows and are not kept.
+        """
         feat = self.featurizer
-        folded = fold(token)
-        unit_names, cls_name, cues = self._unit(folded)
-        alone_idx = self._flags(feat.token_features(token))
-        unit_idx = alone_idx + self._flags(unit_names)
-        cls = self._classes.get(cls_name, UNKNOWN)
-        span = feat._phrase_len.get(folded, 1)
+        phrase_len = feat._phrase_len
+        prepared = []
+        for token in tokens:
+            folded = fold(token)
+            unit_names, cls_name, cues = self._unit(folded)
+            alone_idx = self._flags(feat.token_features(token))
+            unit_idx = alone_idx + self._flags(unit_names)
+            cls = self._classes.get(cls_name, UNKNOWN)
+            prepared.append(
+                (token, folded, cls, cues, phrase_len.get(folded, 1), alone_idx, unit_idx)
+            )
+        out: list[_Token] = []
         with self._lock:
-            known = self._tokens.get(token)
-            if known is not None:
-                return known
-            if len(self._tokens) >= TOKEN_CACHE_LIMIT:
-                return _Token(
-                    -1, cls, cues, False, -1, span, folded, tuple(unit_idx), tuple(alone_idx)
-                )
+            sums: list[list[int]] = []
             n = self._n_rows
-            table = self._table
-            if n + 2 > len(table):
-                table = np.zeros((2 * len(table), self.weights.shape[1]))
-                table[:n] = self._table[:n]
-            table[n] = self.weights[alone_idx].sum(axis=0) if alone_idx else 0.0
-            unit = n
-            if len(unit_idx) > len(alone_idx):
-                unit = n + 1
-                table[unit] = self.weights[unit_idx].sum(axis=0)
-            self._table = table
-            self._n_rows = unit + 1
-            info = _Token(unit, cls, cues, span == 1, n, span, folded, (), ())
-            self._tokens[token] = info
-            return info
+            for token, folded, cls, cues, span, alone_idx, unit_idx in prepared:
+                known = self._tokens.get(token)
+                if known is not None:
+                    out.append(known)
+                elif len(self._tokens) >= TOKEN_CACHE_LIMIT:
+                    out.append(
+                        _Token(
+                            -1,
+                            cls,
+                            cues,
+                            False,
+                            -1,
+                            span,
+                            folded,
+                            tuple(unit_idx),
+                            tuple(alone_idx),
+                        )
+                    )
+                else:
+                    alone = unit = n + len(sums)
+                    sums.append(alone_idx)
+                    if len(unit_idx) > len(alone_idx):
+                        unit += 1
+                        sums.append(unit_idx)
+                    info = _Token(unit, cls, cues, span == 1, alone, span, folded, (), ())
+                    self._tokens[token] = info
+                    out.append(info)
+            if sums:
+                self._store(sums)
+        return out
+
+    def _store(self, sums: list[list[int]]) -> None:
+        """Append one table row per index list: the sum of those weight rows (zeros if empty)."""
+        n = self._n_rows
+        table = self._table
+        if n + len(sums) > len(table):
+            table = np.zeros((max(2 * len(table), n + len(sums)), self.weights.shape[1]))
+            table[:n] = self._table[:n]
+        sizes = np.fromiter(map(len, sums), dtype=np.intp, count=len(sums))
+        flat = np.fromiter(chain.from_iterable(sums), dtype=np.intp, count=int(sizes.sum()))
+        rows = np.zeros((len(sums), self.weights.shape[1]))
+        nonempty = sizes > 0
+        if nonempty.any():
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[nonempty]
+            rows[nonempty] = np.add.reduceat(self.weights[flat], starts, axis=0)
+        table[n : n + len(sums)] = rows
+        self._table = table
+        self._n_rows = n + len(sums)
+
+    def encode_many(self, keywords: Sequence[str]) -> list[Encoded | None]:
+        """:meth:`encode` of each keyword; new tokens are worked out together first."""
+        token_lists = list(map(tokenize, keywords))
+        cached = self._tokens
+        new = {t for tokens in token_lists for t in tokens if t not in cached}
+        if new:
+            self._add_tokens(sorted(new))
+        encode = self._encode_tokens
+        return [encode(tokens) if tokens else None for tokens in token_lists]
 
     def encode(self, keyword: str) -> Encoded | None:
         """What the keyword adds up to; ``None`` if it has no tokens."""
         tokens = tokenize(keyword)
-        if not tokens:
-            return None
+        return self._encode_tokens(tokens) if tokens else None
+
+    def _encode_tokens(self, tokens: list[str]) -> Encoded:
         get = self._tokens.get
         infos = [get(t) or self._token(t) for t in tokens]
         units, types, bits, plain, *_ = zip(*infos)

@@ -96,6 +96,12 @@ class Framework(BaseModel):
     def _consistent(self) -> Framework:
         if len(set(self.stages)) != len(self.stages):
             raise ValueError(f"framework {self.name!r}: stages must be distinct")
+        for stage in self.stages:
+            if not stage.strip() or not stage.isprintable():
+                raise ValueError(
+                    f"framework {self.name!r}: stage {stage!r} must be non-blank text without "
+                    "tabs, line breaks or other control characters"
+                )
         missing = [i.value for i in Intent if i not in self.intents]
         if missing:
             raise ValueError(f"framework {self.name!r}: missing stage for intent {missing[0]!r}")

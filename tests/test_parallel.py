@@ -1,0 +1,168 @@
+"""Worker processes (``n_jobs``, ``--jobs``): the same results, rows and order as one process."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from intentkit import IntentClassifier
+from intentkit import _classifier as clf_module
+from intentkit import _label as label_module
+from intentkit._cli import main
+from intentkit._label import label_fields, label_lines
+
+WORDS = [
+    "how",
+    "best",
+    "buy",
+    "login",
+    "köpa",
+    "netflix",
+    "malmö",
+    "new",
+    "york",
+    "zz",
+    "mina",
+    "sidor",
+]
+
+
+def keywords(n: int, seed: int = 0) -> list[str]:
+    rng = np.random.default_rng(seed)
+    out = [" ".join(rng.choice(WORDS, size=rng.integers(1, 6))) for _ in range(n)]
+    out[::17] = [""] * len(out[::17])  # empty keywords keep their place
+    return out
+
+
+def test_classify_many_n_jobs_equals_one_process(
+    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clf_module, "CHUNK_SIZE", 7)  # many chunks, several in flight
+    xs = keywords(300)
+    clf = IntentClassifier(model=tiny_path, brands=["acme"], framework="b2c")
+    one = clf.classify_many(xs)
+    assert clf.classify_many(iter(xs), n_jobs=2) == one
+    assert clf.classify_many(xs, n_jobs=-1) == one
+    assert [r.keyword for r in one] == xs
+
+
+def test_n_jobs_is_checked(tiny_path: Path) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    for bad in (0, -2):
+        with pytest.raises(ValueError, match="n_jobs must be a positive number"):
+            clf.classify_many(["x"], n_jobs=bad)
+    with pytest.raises(TypeError, match="n_jobs must be an int"):
+        clf.classify_many(["x"], n_jobs=1.5)  # type: ignore[arg-type]
+
+
+def test_bad_keywords_and_worker_errors_reach_the_caller(
+    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    with pytest.raises(TypeError, match="keyword at position 3 must be str"):
+        clf.classify_many(["a", "b", "c", 4], n_jobs=2)  # type: ignore[list-item]
+    original = IntentClassifier._decide_chunk
+
+    def failing(self: IntentClassifier, chunk: list[str]) -> object:
+        if "boom" in chunk:
+            raise RuntimeError("worker failed on boom")
+        return original(self, chunk)
+
+    monkeypatch.setattr(IntentClassifier, "_decide_chunk", failing)  # forked workers inherit it
+    monkeypatch.setattr(clf_module, "CHUNK_SIZE", 2)
+    with pytest.raises(RuntimeError, match="worker failed on boom"):
+        clf.classify_many(["a", "b", "c", "boom", "d"], n_jobs=2)
+
+
+def test_a_classifier_pickles_without_its_model(tiny_path: Path) -> None:
+    """What a spawned worker receives: the options; it loads the model itself, the same results."""
+    clf = IntentClassifier(
+        model=tiny_path,
+        places=["tumba"],
+        priors={
+            "local": 0.2,
+            "informational": 0.01,
+            "commercial": 0.02,
+            "transactional": 0.05,
+            "navigational": 0.04,
+        },
+    )
+    clf.classify("warm")
+    blob = pickle.dumps(clf)
+    assert len(blob) < 5_000
+    copy = pickle.loads(blob)
+    xs = keywords(50)
+    assert copy.classify_many(xs) == clf.classify_many(xs)
+
+
+def test_label_lines_equal_label_fields(tiny_path: Path) -> None:
+    clf = IntentClassifier(model=tiny_path)
+    xs = keywords(200, seed=1)
+    assert [line.split("\t") for line in label_lines(clf, xs)] == [
+        label_fields(clf.classify(x)) for x in xs
+    ]
+
+
+def test_label_lines_equal_label_fields_on_the_shipped_model() -> None:
+    clf = IntentClassifier()
+    xs = ["best running shoes", "netflix login", "", "tandläkare nära mig", "hur gör man pannkakor"]
+    assert [line.split("\t") for line in label_lines(clf, xs)] == [
+        label_fields(clf.classify(x)) for x in xs
+    ]
+
+
+@pytest.mark.parametrize("summary", [False, True])
+def test_label_jobs_writes_the_same_file(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    summary: bool,
+) -> None:
+    monkeypatch.setattr(label_module, "CHUNK_ROWS", 5)
+    src = tmp_path / "in.csv"
+    lines = ["keyword,volume"] + [f"{k},{i}" for i, k in enumerate(keywords(120, seed=2))]
+    lines[40] += ",extra"  # a malformed row, kept and reported in both runs
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.csv"
+        argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path), "--jobs", jobs]
+        assert main(argv + (["--summary"] if summary else [])) == 0
+        err = capsys.readouterr().err
+        assert "read 120 rows, wrote 120" in err and "1 malformed" in err
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_label_jobs_fail_leaves_no_output(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(label_module, "CHUNK_ROWS", 5)
+    src = tmp_path / "in.csv"
+    lines = ["keyword,volume"] + [f"{k},{i}" for i, k in enumerate(keywords(60, seed=3))]
+    lines[50] += ",extra"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path), "--jobs", "2"]
+    assert main([*argv, "--on-error", "fail"]) == 1
+    assert "in.csv:51: 3 fields, the header has 2" in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "two"])
+def test_jobs_option_is_checked(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("keyword\nbuy\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["label", str(src), "--model", str(tiny_path), "--jobs", bad])
+    assert exit_info.value.code == 2
+    assert f"argument -j/--jobs: {bad!r} is not a number of processes" in capsys.readouterr().err
