@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
-from intentkit._classifier import IntentClassifier, _decide_chunk, _gc_paused
+from intentkit._classifier import IntentClassifier, _decide_packed, _gc_paused, _unpack
 from intentkit._io import AtomicOutput, InputError, Table, format_of
 from intentkit.journey import INTENT_LEVEL
 from intentkit.types import Classification, Intent
@@ -213,11 +213,11 @@ def label(
     only_keyword = table.format == "jsonl" and out_fmt != "jsonl"
     stage_col = LABEL_COLUMNS.index("stage")
     try:
-        work: Any = _decide_chunk if keep_results else label_lines
+        work: Any = _decide_packed if keep_results else label_lines
         with _gc_paused():
             for (kept, keywords), out in clf._map_chunks(chunks(), work, n_jobs):
                 if stats.results is not None:
-                    results = list(map(clf._build, keywords, out))
+                    results = list(map(clf._build, keywords, _unpack(clf, out)))
                     stats.results.extend(results)
                     labels = [label_fields(r) for r in results]
                 else:
