@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from intentkit._features import Featurizer
-from intentkit._model import INTENT_ORDER, FloatArray, Model, load_model
+from intentkit._model import INTENT_ORDER, LANGUAGE_MARGIN, FloatArray, Model, load_model
 from intentkit._scorer import Encoded, Scorer
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
@@ -39,7 +39,6 @@ from intentkit.types import (
 MODEL_FILE = "intentkit.npz"
 CARD_FILE = "model-card.json"
 CHUNK_SIZE = 4096
-LANGUAGE_MARGIN = 0.15
 
 _INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
 _ORDER = {intent: k for k, intent in enumerate(_INTENTS)}

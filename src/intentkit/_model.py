@@ -23,6 +23,8 @@ import numpy.typing as npt
 from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, Featurizer, Lexicon
 
 INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
+LANGUAGE_MARGIN = 0.15
+"""``language`` is ``sv`` from a Swedish probability of 0.65, ``en`` up to 0.35, else ``unknown``."""
 FORMAT = "intentkit-model"
 FORMAT_VERSION = 1
 _ARRAYS = ("coef", "intercept", "lang_coef", "lang_intercept", "features", "lexicon", "meta")

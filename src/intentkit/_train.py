@@ -33,8 +33,23 @@ from typing import Any
 
 import numpy as np
 
-from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, Featurizer, Lexicon
-from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, FloatArray, Model
+from intentkit._features import (
+    _DOMAIN,
+    CHAR_NGRAMS,
+    FEATURES_VERSION,
+    MAX_PHRASE_TOKENS,
+    Featurizer,
+    Lexicon,
+)
+from intentkit._model import (
+    FORMAT,
+    FORMAT_VERSION,
+    INTENT_ORDER,
+    LANGUAGE_MARGIN,
+    FloatArray,
+    Model,
+)
+from intentkit._text import fold, tokenize
 from intentkit._version import __version__
 
 SECOND_INTENT_WEIGHT = 0.3
@@ -148,6 +163,41 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     # A brand spelled like a cue word ("support", "app") would hide the cue from the bigrams.
     brands = [b for b in brands if Lexicon.key(b) not in cue_keys and len(Lexicon.key(b)) > 1]
     return Lexicon.build(brands, places, cues, stage_cues)
+
+
+def read_shared_words(data_dir: Path) -> frozenset[str]:
+    """Words typed alike in English and Swedish searches (``data_dir/lexicons/shared_words.tsv``)."""
+    path = data_dir / "lexicons" / "shared_words.tsv"
+    if not path.is_file():
+        return frozenset()
+    return frozenset(Lexicon.key(w) for (w,) in _tsv_column(path, "word"))
+
+
+def language_neutral(keyword: str, lexicon: Lexicon, shared: frozenset[str]) -> bool:
+    """Whether a keyword carries no sign of its language.
+
+    It does not when it is only brands, places, domains, numbers, model codes and words typed
+    alike in both languages ("strava", "teams vs zoom", "pizza malmö", "iphone 15 pro").
+
+    Such keywords keep the language of the list they were written for, but that label is not
+    learnable from the text: the language model is not trained on them, and the language accuracy
+    is measured without them (a good answer for them is ``unknown``).
+    """
+    tokens = [fold(t) for t in tokenize(keyword)]
+    i = 0
+    while i < len(tokens):
+        for m in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + m])
+            if phrase in lexicon.brands or phrase in lexicon.places:
+                i += m
+                break
+        else:
+            t = tokens[i]
+            if t in shared or _DOMAIN.fullmatch(t) or any(c.isdigit() for c in t):
+                i += 1
+            else:
+                return False
+    return True
 
 
 def data_digest(data_dir: Path) -> str:
@@ -322,17 +372,42 @@ def _fit(
     return coef / temperature, icpt / temperature + shift, report
 
 
+LANGUAGE_C_GRID = (1.0, 3.0, 10.0)
+
+
 def _fit_language(
-    design: _Design, rows: Sequence[Row], idx: Sequence[int]
+    design: _Design, rows: Sequence[Row], idx: Sequence[int], neutral: Sequence[bool] = ()
 ) -> tuple[FloatArray, float]:
+    """Swedish-vs-English logistic regression; C chosen by 3-fold CV grouped by vertical.
+
+    Language-neutral keywords (see :func:`language_neutral`) are left out: their label is the
+    list's, not the text's.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    keep = [i for i in idx if rows[i].lang in ("en", "sv")]
+    keep = [i for i in idx if rows[i].lang in ("en", "sv") and not (neutral and neutral[i])]
     y = np.array([rows[i].lang == "sv" for i in keep], dtype=int)
     if len(set(y.tolist())) < 2:
         return np.zeros(len(design.features)), 0.0
-    clf = LogisticRegression(C=1.0, max_iter=3000, tol=1e-6)
-    clf.fit(design.matrix(keep), y)
+    x = design.matrix(keep)
+    groups = [rows[i].vertical or rows[i].keyword for i in keep]
+    fold_of = {g: k % 3 for k, g in enumerate(sorted(set(groups)))}
+    fold = np.array([fold_of[g] for g in groups])
+    best_c, best = LANGUAGE_C_GRID[0], -1.0
+    if len(fold_of) >= 3:
+        for c in LANGUAGE_C_GRID:
+            right = 0
+            for k in range(3):
+                tr, te = fold != k, fold == k
+                if len(set(y[tr].tolist())) < 2:
+                    continue
+                m = LogisticRegression(C=c, max_iter=3000, tol=1e-6).fit(x[tr], y[tr])
+                p = m.predict_proba(x[te])[:, 1]
+                right += int(np.sum((p >= 0.5 + LANGUAGE_MARGIN) & (y[te] == 1)))
+                right += int(np.sum((p <= 0.5 - LANGUAGE_MARGIN) & (y[te] == 0)))
+            if right > best:
+                best_c, best = c, right
+    clf = LogisticRegression(C=best_c, max_iter=3000, tol=1e-6).fit(x, y)
     return np.asarray(clf.coef_[0], dtype=np.float64), float(clf.intercept_[0])
 
 
@@ -366,10 +441,16 @@ def _scores(
     design: _Design,
     rows: Sequence[Row],
     idx: Sequence[int],
+    neutral: Sequence[bool] = (),
 ) -> dict[str, Any]:
     x = design.matrix(idx)
     probs = _softmax(x @ coef + icpt)
-    lang_pred = (x @ lang[0] + lang[1]) > 0
+    p_sv = 1.0 / (1.0 + np.exp(-(x @ lang[0] + lang[1])))
+    said = np.where(
+        p_sv >= 0.5 + LANGUAGE_MARGIN,
+        "sv",
+        np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, "en", "unknown"),
+    )
     out: dict[str, Any] = {"rows": len(idx)}
     for language in ("en", "sv"):
         sel = [p for p, i in enumerate(idx) if rows[i].lang == language]
@@ -382,9 +463,31 @@ def _scores(
     y_all = [INTENT_ORDER.index(rows[i].intent) for i in idx]
     out["macro_f1"] = round(_macro_f1(y_all, list(probs.argmax(axis=1))), 4)
     out["ece"] = round(expected_calibration_error(probs, y_all), 4)
-    langs = [rows[i].lang == "sv" for i in idx]
-    out["language_accuracy"] = round(float(np.mean(lang_pred == np.array(langs))), 4)
+    out.update(
+        language_scores(
+            said.tolist(),
+            [rows[i].lang for i in idx],
+            [neutral[i] for i in idx] if neutral else [False] * len(idx),
+        )
+    )
     return out
+
+
+def language_scores(
+    said: Sequence[str], truth: Sequence[str], neutral: Sequence[bool]
+) -> dict[str, Any]:
+    """Language accuracy on keywords that show their language, and neutral keywords' ``unknown`` share.
+
+    Accuracy is that of ``Classification.language``: ``unknown`` counts as wrong.
+    """
+    scored = [s == t for s, t, n in zip(said, truth, neutral) if not n and t in ("en", "sv")]
+    free = [s == "unknown" for s, n in zip(said, neutral) if n]
+    return {
+        "language_accuracy": round(float(np.mean(scored)), 4) if scored else None,
+        "language_rows": len(scored),
+        "language_neutral_rows": len(free),
+        "language_neutral_unknown": round(float(np.mean(free)), 4) if free else None,
+    }
 
 
 def train(
@@ -397,6 +500,7 @@ def train(
     heldout: bool = True,
     prior: Mapping[str, float] | None = None,
     extra_meta: dict[str, Any] | None = None,
+    shared_words: frozenset[str] = frozenset(),
 ) -> TrainResult:
     """Train a model from labelled rows; deterministic for the same rows, lexicon and settings.
 
@@ -406,6 +510,7 @@ def train(
     if len({r.intent for r in rows}) < 2:
         raise ValueError("training needs keywords of at least two intents")
     all_idx = list(range(len(rows)))
+    neutral = [language_neutral(r.keyword, lexicon, shared_words) for r in rows]
     card: dict[str, Any] = {"rows": len(rows), **(extra_meta or {})}
     if heldout:
         tr, te = heldout_split(rows)
@@ -413,14 +518,16 @@ def train(
             design = _Design([rows[i] for i in tr], lexicon, min_df)
             sub = [rows[i] for i in tr]
             coef, icpt, _ = _fit(design, sub, list(range(len(sub))), c_grid, folds, prior)
-            lang = _fit_language(design, sub, list(range(len(sub))))
+            lang = _fit_language(design, sub, list(range(len(sub))), [neutral[i] for i in tr])
             test = [rows[i] for i in te]
             test_design = _Design(test, lexicon, min_df, features=design.features)
-            card["heldout"] = _scores(coef, icpt, lang, test_design, test, list(range(len(te))))
+            card["heldout"] = _scores(
+                coef, icpt, lang, test_design, test, list(range(len(te))), [neutral[i] for i in te]
+            )
             card["heldout"]["train_rows"] = len(tr)
     design = _Design(rows, lexicon, min_df)
     coef, icpt, report = _fit(design, rows, all_idx, c_grid, folds, prior)
-    lang_coef, lang_icpt = _fit_language(design, rows, all_idx)
+    lang_coef, lang_icpt = _fit_language(design, rows, all_idx, neutral)
     card["training"] = report
     meta = {
         "format": FORMAT,
@@ -479,6 +586,7 @@ def train_directory(
         heldout=heldout,
         prior=DEPLOYMENT_PRIOR,
         extra_meta={"model_version": version},
+        shared_words=read_shared_words(data_dir),
     )
     if evaluate:
         from intentkit._classifier import IntentClassifier
