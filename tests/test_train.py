@@ -121,3 +121,32 @@ def test_evaluation_files_are_scored_into_the_card(tmp_path: Path) -> None:
         "transactional",
     }
     assert not list((tmp_path / "m").glob(".*"))
+
+
+def test_language_neutral_keywords_and_language_scores() -> None:
+    from intentkit._features import Lexicon
+    from intentkit._train import language_neutral, language_scores
+
+    lex = Lexicon.build(
+        brands=["strava", "teams", "zoom", "iphone", "planet fitness"], places=["malmö"]
+    )
+    shared = frozenset({"vs", "pizza", "pro", "login"})
+    for kw in [
+        "strava",
+        "Teams vs Zoom",
+        "pizza malmo",
+        "iphone 15 pro",
+        "planet fitness login",
+        "ikea.se",
+    ]:
+        assert language_neutral(kw, lex, shared), kw
+    for kw in ["bästa pizza malmö", "how to use strava", "strava träning", "zoom meeting"]:
+        assert not language_neutral(kw, lex, shared), kw
+    scores = language_scores(
+        ["sv", "unknown", "en", "unknown", "sv"],
+        ["sv", "en", "en", "sv", "en"],
+        [False, False, False, True, True],
+    )
+    assert scores["language_accuracy"] == pytest.approx(2 / 3, abs=1e-4)  # unknown counts as wrong
+    assert scores["language_rows"] == 3 and scores["language_neutral_rows"] == 2
+    assert scores["language_neutral_unknown"] == 0.5
