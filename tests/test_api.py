@@ -355,6 +355,8 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
         "sidor",
         "acme",
         "tumba",
+        "zammadq",  # rare words, in the __rare__ class
+        "frobnicate",
     ]
     rng = np.random.default_rng(7)
     keywords += [" ".join(rng.choice(tokens, size=rng.integers(1, 8))) for _ in range(3000)]

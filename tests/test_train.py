@@ -150,3 +150,27 @@ def test_language_neutral_keywords_and_language_scores() -> None:
     assert scores["language_accuracy"] == pytest.approx(2 / 3, abs=1e-4)  # unknown counts as wrong
     assert scores["language_rows"] == 3 and scores["language_neutral_rows"] == 2
     assert scores["language_neutral_unknown"] == 0.5
+
+
+def test_rare_words_get_a_class_of_their_own() -> None:
+    from intentkit._features import Featurizer, Lexicon
+    from intentkit._train import Row, _known_elsewhere
+
+    feat = Featurizer(Lexicon.build(brands=["acme"]), known=frozenset({"login", "best"}))
+    names = feat.features("zammad")
+    assert "b:^ __rare__" in names and "L:only_rare" in names and "L:rare" in names
+    assert "b:__rare__ login" in feat.features("zammad login")
+    assert "b:best login" in feat.features("best login") and "L:rare" not in feat.features(
+        "best login"
+    )
+    assert "b:__brand__ login" in feat.features("acme login")  # lexicon classes come first
+    rows = [
+        Row("buy shoes", "transactional", vertical="a"),
+        Row("buy boots", "transactional", vertical="b"),
+        Row("buy hats", "transactional", vertical="c"),
+        Row("shoes sale", "transactional", vertical="a"),
+    ]
+    known = _known_elsewhere(rows)
+    assert "buy" in known[0]  # two keywords of other verticals have it
+    assert "shoes" not in known[0]  # only its own vertical has it
+    assert "boots" not in known[0]  # one keyword elsewhere is not enough

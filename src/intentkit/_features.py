@@ -6,11 +6,18 @@ A keyword becomes a bag of named features, each counted:
 - ``c:<gram>`` character 3- to 5-grams of ``<token>`` (the angle brackets mark word edges), which
   carry misspellings, inflections and compounds ("elbilar", "försäkrig") and the language;
 - ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
-  (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``) and ``^``/``$`` at the
-  edges, so "acme login" shares ``b:__brand__ login`` with "netflix login";
+  (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``), words the model has
+  not learned by ``__rare__``, and ``^``/``$`` at the edges, so "acme login" shares
+  ``b:__brand__ login`` with "netflix login" and an unknown name on its own ("zammad") looks like
+  the unknown names of the training data;
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
   that is only a brand or only a place, a one-word keyword), ``Q:<intent>`` for each cue phrase of an intent and
   ``S:<cue set>`` for each post-purchase phrase.
+
+A word is rare when the model has no ``w:`` feature for it (fewer than two training keywords
+had it). In training, whether a word is rare is decided without the keyword's own vertical (a
+word counts as known only if keywords of other verticals have it), so the model learns what
+words it has never seen tend to mean, as it will meet them.
 
 A brand on its own says nothing about intent once other words follow it ("netflix login" is
 navigational, "netflix algorithm" informational), so brands get no general flag and no edge
@@ -30,7 +37,7 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 MAX_PHRASE_TOKENS = 4
 
@@ -90,9 +97,19 @@ class Lexicon:
 class Featurizer:
     """Turn keywords into features. Holds no learned state but the lexicon and, for scoring, a vocabulary."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        vocabulary: Mapping[str, int] | None = None,
+        known: frozenset[str] | None = None,
+    ) -> None:
         self.lexicon = lexicon
         self.vocabulary = vocabulary or {}
+        self.known = (
+            known
+            if known is not None
+            else frozenset(fold(name[2:]) for name in self.vocabulary if name.startswith("w:"))
+        )
         max_len: dict[str, int] = {}
         for phrase in (*lexicon.brands, *lexicon.places, *lexicon.cues, *lexicon.stage_cues):
             first, _, _ = phrase.partition(" ")
@@ -114,8 +131,12 @@ class Featurizer:
             out.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
         return out
 
-    def context_features(self, tokens: list[str]) -> list[str]:
-        """Features that need the whole keyword: lexicon flags, cues, class bigrams."""
+    def context_features(self, tokens: list[str], known: frozenset[str] | None = None) -> list[str]:
+        """Features that need the whole keyword: lexicon flags, cues, class bigrams.
+
+        ``known`` (default: the words of the vocabulary) decides which words are rare.
+        """
+        known = self.known if known is None else known
         folded = [fold(t) for t in tokens]
         classes: list[str] = ["^"]
         flags: list[str] = []
@@ -143,7 +164,7 @@ class Featurizer:
             if not cls:
                 tok = folded[i]
                 if tok.isalpha():
-                    cls = tok
+                    cls = tok if tok in known else "__rare__"
                 elif _DOMAIN.fullmatch(tok):
                     cls = "__domain__"
                     if tok.split(".")[0] in lex.brands:
@@ -172,7 +193,7 @@ class Featurizer:
         )
         return flags
 
-    def features(self, keyword: str) -> list[str]:
+    def features(self, keyword: str, known: frozenset[str] | None = None) -> list[str]:
         """All feature names of ``keyword`` (with repeats: features are counted)."""
         tokens = normalize(keyword).split()
         if not tokens:
@@ -180,7 +201,7 @@ class Featurizer:
         out: list[str] = []
         for t in tokens:
             out.extend(self.token_features(t))
-        out.extend(self.context_features(tokens))
+        out.extend(self.context_features(tokens, known))
         return out
 
     def indices(self, keyword: str) -> tuple[list[int], int] | None:

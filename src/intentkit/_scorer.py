@@ -39,7 +39,7 @@ from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
 BOS, EOS, UNKNOWN = 0, 1, 2
-_SPECIAL = ("__brand__", "__place__", "__domain__", "__year__", "__num__")
+_SPECIAL = ("__brand__", "__place__", "__domain__", "__year__", "__num__", "__rare__")
 
 
 class Encoded(NamedTuple):
@@ -157,7 +157,7 @@ class Scorer:
         elif folded in lex.brands:
             cls = "__brand__"
         elif folded.isalpha():
-            cls = folded
+            cls = folded if folded in self.featurizer.known else "__rare__"
         elif _DOMAIN.fullmatch(folded):
             cls = "__domain__"
             if folded.split(".")[0] in lex.brands:

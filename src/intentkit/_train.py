@@ -25,6 +25,7 @@ import hashlib
 import itertools
 import json
 import platform
+import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,7 +223,12 @@ class _Design:
         features: tuple[str, ...] | None = None,
     ) -> None:
         feat = Featurizer(lexicon)
-        names = [feat.features(r.keyword) for r in rows]
+        if features is None:
+            known = _known_elsewhere(rows)
+            names = [feat.features(r.keyword, k) for r, k in zip(rows, known)]
+        else:
+            seen = frozenset(fold(f[2:]) for f in features if f.startswith("w:"))
+            names = [feat.features(r.keyword, seen) for r in rows]
         if features is None:
             df: Counter[str] = Counter()
             for n in names:
@@ -248,6 +254,27 @@ class _Design:
             (np.array(data), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
             shape=(len(idx), len(self.features)),
         )
+
+
+def _known_elsewhere(rows: Sequence[Row]) -> list[frozenset[str]]:
+    """Per row, the (folded) words that at least two keywords of *other* verticals have.
+
+    Rows without a vertical (a user's labelled export) are grouped in five folds by keyword hash.
+
+    What the finished model will know, seen as if the row's own vertical were new to it: the
+    ``__rare__`` class in training then means what it will mean on unseen keywords.
+    """
+    groups = [r.vertical or f"fold{zlib.crc32(r.keyword.encode()) % 5}" for r in rows]
+    per_vertical: dict[str, Counter[str]] = {}
+    for r, g in zip(rows, groups):
+        per_vertical.setdefault(g, Counter()).update({fold(t) for t in tokenize(r.keyword)})
+    total: Counter[str] = Counter()
+    for counts in per_vertical.values():
+        total.update(counts)
+    known: dict[str, frozenset[str]] = {}
+    for vertical, counts in per_vertical.items():
+        known[vertical] = frozenset(w for w, n in total.items() if n - counts[w] >= 2)
+    return [known[g] for g in groups]
 
 
 def _expand(rows: Sequence[Row], idx: Sequence[int]) -> tuple[list[int], list[int], list[float]]:
