@@ -374,3 +374,16 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
             reference = np.r_[model.coef[idx].sum(axis=0), model.lang_coef[idx].sum(), len(idx)]
             assert np.abs(row - reference).max() < 1e-9, k
             assert e.cues == cues == cue_bits(featurizer.context_features(k.split())), k
+
+
+def test_batch_equals_single_bit_for_bit_on_the_shipped_model() -> None:
+    """A batch of thousands and a batch of one run the same vectorised code: identical results."""
+    root = Path(__file__).resolve().parent.parent
+    golden = root / "tests" / "data" / "golden.tsv"
+    words = " ".join(
+        line.split("\t")[0] for line in golden.read_text(encoding="utf-8").splitlines()[1:]
+    ).split()
+    rng = np.random.default_rng(11)
+    xs = [" ".join(rng.choice(words, size=rng.integers(1, 6))) for _ in range(5000)]
+    clf = IntentClassifier(framework="five_as")
+    assert clf.classify_many(xs) == [clf.classify(x) for x in xs]

@@ -64,14 +64,14 @@ def test_bad_keywords_and_worker_errors_reach_the_caller(
     clf = IntentClassifier(model=tiny_path)
     with pytest.raises(TypeError, match="keyword at position 3 must be str"):
         clf.classify_many(["a", "b", "c", 4], n_jobs=2)  # type: ignore[list-item]
-    original = IntentClassifier._decide_chunk
+    original = IntentClassifier._packed_chunk
 
     def failing(self: IntentClassifier, chunk: list[str]) -> object:
         if "boom" in chunk:
             raise RuntimeError("worker failed on boom")
         return original(self, chunk)
 
-    monkeypatch.setattr(IntentClassifier, "_decide_chunk", failing)  # forked workers inherit it
+    monkeypatch.setattr(IntentClassifier, "_packed_chunk", failing)  # forked workers inherit it
     monkeypatch.setattr(clf_module, "CHUNK_SIZE", 2)
     with pytest.raises(RuntimeError, match="worker failed on boom"):
         clf.classify_many(["a", "b", "c", "boom", "d"], n_jobs=2)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from itertools import islice
-from math import exp
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from intentkit._features import Featurizer
-from intentkit._model import INTENT_ORDER, LANGUAGE_MARGIN, FloatArray, Model, load_model
+from intentkit._model import INTENT_ORDER, LANGUAGE_MARGIN, FloatArray, IntArray, Model, load_model
 from intentkit._scorer import Encoded, Scorer
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
@@ -44,7 +43,6 @@ _INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
 _ORDER = {intent: k for k, intent in enumerate(_INTENTS)}
 _LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
 _RANGE = range(len(_INTENTS))
-_NO_PROBS = [0.0] * len(_INTENTS)
 _UNIFORM = dict.fromkeys(_INTENTS, 1.0 / len(_INTENTS))
 _models: dict[Path, Model] = {}
 _T = TypeVar("_T")
@@ -119,7 +117,10 @@ class IntentClassifier:
         self._empty_score = sum(self._prior_list) / len(self._prior_list)
         fw = self.framework
         self._stage_index = [fw.stages.index(fw.intents[i]) for i in _INTENTS]
-        self._cue_stage = [fw.cue_stage(bits) for bits in range(4)]
+        self._cue_stage_index = np.array(
+            [-1 if (c := fw.cue_stage(bits)) is None else fw.stages.index(c) for bits in range(4)]
+        )
+        self._intercept_array = np.zeros(len(_INTENTS))
         self._intercept: list[float] = []
         self._lang_intercept = 0.0
         self._version = ""
@@ -158,6 +159,7 @@ class IntentClassifier:
                     featurizer = model.featurizer(self.brands, self.places)
                     ones = np.ones(len(model.features))
                     weights = np.column_stack([model.coef, model.lang_coef, ones])
+                    self._intercept_array = model.intercept.copy()
                     self._intercept = model.intercept.tolist()
                     self._lang_intercept = model.lang_intercept
                     self._version = model.version
@@ -182,7 +184,7 @@ class IntentClassifier:
         _check_str(keyword, "keyword")
         _, _, scorer = self._loaded()
         encoded = scorer.encode(keyword)
-        return self._build(keyword, self._decide(encoded, scorer.score_one(encoded)))
+        return self._build(keyword, self._decide_one(encoded, scorer.score_one(encoded)))
 
     def classify_many(
         self, keywords: Iterable[str], *, n_jobs: int | None = 1
@@ -232,49 +234,84 @@ class IntentClassifier:
         yield from _parallel(self, work, chunks, jobs)
 
     def _decide_chunk(self, chunk: Sequence[str]) -> list[Decided | None]:
+        return _unpack(self, self._packed_chunk(chunk))
+
+    def _packed_chunk(self, chunk: Sequence[str]) -> Packed:
         _, _, scorer = self._loaded()
         with _gc_paused():
             encoded = scorer.encode_many(chunk)
-            summed = scorer.scores(encoded).tolist()
-            return list(map(self._decide, encoded, summed))
+            return self._decide(encoded, scorer.scores(encoded))
 
-    def _decide(self, encoded: Encoded | None, summed: list[float]) -> Decided | None:
-        """Probabilities, top intent, secondary intents, language and stage from summed weights.
+    def _decide(self, encoded: Sequence[Encoded | None], summed: FloatArray) -> Packed:
+        """Probabilities, top intent, secondary intents, language and stage of summed weights.
 
-        Plain float arithmetic, the same for one keyword and for a batch: bit-identical results.
+        Vectorised over the rows. One keyword goes through the same code as a batch (a batch of
+        one), and every step is element-wise, so results are bit-identical either way.
+        """
+        n = len(encoded)
+        z = summed[:, :5] + self._intercept_array
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        total = e[:, 0] + e[:, 1] + e[:, 2] + e[:, 3] + e[:, 4]
+        p = e / total[:, None]
+        top = p.argmax(axis=1)
+        candidates = p >= SECONDARY_THRESHOLD
+        candidates[np.arange(n), top] = False
+        others: dict[int, list[int]] = {}
+        for i in np.flatnonzero(candidates.any(axis=1)).tolist():
+            row = p[i].tolist()
+            others[i] = sorted(
+                np.flatnonzero(candidates[i]).tolist(), key=row.__getitem__, reverse=True
+            )
+        p_sv = 1.0 / (1.0 + np.exp(-(summed[:, 5] + self._lang_intercept)))
+        language = np.where(
+            summed[:, 6] == 0,
+            0,
+            np.where(
+                p_sv >= 0.5 + LANGUAGE_MARGIN, 2, np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, 1, 0)
+            ),
+        )
+        mass = np.zeros((n, len(self.framework.stages)))
+        for j, s in enumerate(self._stage_index):
+            mass[:, s] += p[:, j]
+        stage = mass.argmax(axis=1)
+        cues = np.fromiter((e.cues if e else 0 for e in encoded), dtype=np.intp, count=n)
+        forced = self._cue_stage_index[cues]
+        stage = np.where(forced >= 0, forced, stage)
+        empty = [i for i, e in enumerate(encoded) if e is None]
+        return p, top, language, stage, others, empty
+
+    def _decide_one(self, encoded: Encoded | None, summed: list[float]) -> Decided | None:
+        """:meth:`_decide` for one keyword in plain Python, step for step, bit-identical.
+
+        Only the exponentials go through numpy, in one call, so they are the very ones a batch
+        gets (numpy's vectorised ``exp`` can differ from :func:`math.exp` in the last bit).
         """
         if encoded is None:
             return None
         b = self._intercept
-        z0, z1, z2, z3, z4 = (
-            summed[0] + b[0],
-            summed[1] + b[1],
-            summed[2] + b[2],
-            summed[3] + b[3],
-            summed[4] + b[4],
-        )
-        m = max(z0, z1, z2, z3, z4)
-        e0, e1, e2, e3, e4 = exp(z0 - m), exp(z1 - m), exp(z2 - m), exp(z3 - m), exp(z4 - m)
-        total = e0 + e1 + e2 + e3 + e4
-        p = [e0 / total, e1 / total, e2 / total, e3 / total, e4 / total]
+        z = [summed[k] + b[k] for k in _RANGE]
+        m = max(z)
+        *e, e_sv = np.exp([*(v - m for v in z), -(summed[5] + self._lang_intercept)]).tolist()
+        total = e[0] + e[1] + e[2] + e[3] + e[4]
+        p = [v / total for v in e]
         t = p.index(max(p))
         others = [j for j in _RANGE if j != t and p[j] >= SECONDARY_THRESHOLD]
-        if len(others) > 1:
-            others.sort(key=p.__getitem__, reverse=True)
+        others.sort(key=p.__getitem__, reverse=True)
         language: Language = "unknown"
-        if summed[6]:
-            p_sv = 1.0 / (1.0 + exp(-(summed[5] + self._lang_intercept)))
+        if summed[6] != 0:
+            p_sv = 1.0 / (1.0 + e_sv)
             if p_sv >= 0.5 + LANGUAGE_MARGIN:
                 language = "sv"
             elif p_sv <= 0.5 - LANGUAGE_MARGIN:
                 language = "en"
-        stage = self._cue_stage[encoded.cues]
-        if stage is None:
-            mass = [0.0] * len(self.framework.stages)
-            for j, s in enumerate(self._stage_index):
-                mass[s] += p[j]
-            stage = self.framework.stages[mass.index(max(mass))]
-        return p, t, others, language, stage
+        stages = self.framework.stages
+        forced = int(self._cue_stage_index[encoded.cues])
+        if forced >= 0:
+            return p, t, others, language, stages[forced]
+        mass = [0.0] * len(stages)
+        for j, s in enumerate(self._stage_index):
+            mass[s] += p[j]
+        return p, t, others, language, stages[mass.index(max(mass))]
 
     def _conversion_score(self, p: list[float]) -> float:
         q = self._prior_list
@@ -428,35 +465,33 @@ def _decide_chunk(clf: IntentClassifier, chunk: list[str]) -> list[Decided | Non
     return clf._decide_chunk(chunk)
 
 
-Packed = tuple[FloatArray, bytes, bytes, bytes, list[int]]
-"""Decided results of a chunk as arrays: a worker sends 4,096 of them in one pickle of a few
-buffers instead of some 20,000 small objects (which cost more to send than to compute)."""
+Packed = tuple[FloatArray, IntArray, IntArray, IntArray, dict[int, list[int]], list[int]]
+"""A chunk's results as arrays (probabilities, top intent, language and stage codes, secondary
+intents by row, rows without tokens): cheap to build and to send from a worker process."""
 
 
 def _decide_packed(clf: IntentClassifier, chunk: list[str]) -> Packed:
-    decided = clf._decide_chunk(chunk)
-    stage_ids = {s: k for k, s in enumerate(clf.framework.stages)}
-    languages = {lang: k for k, lang in enumerate(_LANGUAGES)}
-    probs = np.array([d[0] if d else _NO_PROBS for d in decided], dtype=float)
-    top = bytes([d[1] if d else 255 for d in decided])
-    lang = bytes([languages[d[3]] if d else 0 for d in decided])
-    stage = bytes([stage_ids[d[4]] if d else 0 for d in decided])
-    others = [sum((j + 1) << (3 * k) for k, j in enumerate(d[2])) if d else 0 for d in decided]
-    return probs, top, lang, stage, others
+    return clf._packed_chunk(chunk)
 
 
-def _unpack(clf: IntentClassifier, packed: Packed) -> Iterator[Decided | None]:
-    probs, top, lang, stage, others = packed
-    stages = clf.framework.stages
-    for p, t, la, st, o in zip(probs.tolist(), top, lang, stage, others):
-        if t == 255:
-            yield None
-            continue
-        secondary = []
-        while o:
-            secondary.append((o & 7) - 1)
-            o >>= 3
-        yield p, t, secondary, _LANGUAGES[la], stages[st]
+def _unpack(clf: IntentClassifier, packed: Packed) -> list[Decided | None]:
+    probs, top, language, stage, others, empty = packed
+    n = len(top)
+    secondary: list[list[int]] = [[]] * n  # shared: _build only reads it
+    for i, js in others.items():
+        secondary[i] = js
+    rows: list[Decided | None] = list(
+        zip(
+            probs.tolist(),
+            top.tolist(),
+            secondary,
+            map(_LANGUAGES.__getitem__, language.tolist()),
+            map(clf.framework.stages.__getitem__, stage.tolist()),
+        )
+    )
+    for i in empty:
+        rows[i] = None
+    return rows
 
 
 def _resolve_jobs(n_jobs: int | None) -> int:

@@ -31,6 +31,7 @@ _ARRAYS = ("coef", "intercept", "lang_coef", "lang_intercept", "features", "lexi
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, eq=False)
