@@ -174,3 +174,25 @@ def test_rare_words_get_a_class_of_their_own() -> None:
     assert "buy" in known[0]  # two keywords of other verticals have it
     assert "shoes" not in known[0]  # only its own vertical has it
     assert "boots" not in known[0]  # one keyword elsewhere is not enough
+
+
+def test_noun_kinds_are_classes_and_survive_save_and_load(tmp_path: Path) -> None:
+    from conftest import tiny_model
+
+    from intentkit._features import Featurizer, Lexicon
+    from intentkit._model import load_model
+
+    lex = Lexicon.build(
+        brands=["apple"],
+        kinds=[("robot lawn mowers", "product"), ("apple", "product"), ("photosynthesis", "topic")],
+    )
+    feat = Featurizer(lex, known=frozenset({"best"}))
+    assert "L:only_product" in feat.features("robot lawn mowers")
+    assert "b:best __product__" in feat.features("best robot lawn mowers")
+    assert "b:^ __topic__" in feat.features("photosynthesis")
+    assert "L:product" not in feat.features("apple")  # a brand wins over a common noun
+    import dataclasses
+
+    model = dataclasses.replace(tiny_model(), lexicon=lex)
+    model.save(tmp_path / "m.npz")
+    assert load_model(tmp_path / "m.npz").lexicon.kinds == lex.kinds

@@ -6,7 +6,8 @@ A keyword becomes a bag of named features, each counted:
 - ``c:<gram>`` character 3- to 5-grams of ``<token>`` (the angle brackets mark word edges), which
   carry misspellings, inflections and compounds ("elbilar", "försäkrig") and the language;
 - ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
-  (``__brand__``, ``__place__``, ``__domain__``, ``__year__``, ``__num__``), words the model has
+  (``__brand__``, ``__place__``, ``__product__``, ``__service__``, ``__venue__``, ``__topic__``,
+  ``__domain__``, ``__year__``, ``__num__``), words the model has
   not learned by ``__rare__``, and ``^``/``$`` at the edges, so "acme login" shares
   ``b:__brand__ login`` with "netflix login" and an unknown name on its own ("zammad") looks like
   the unknown names of the training data;
@@ -37,7 +38,8 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
+NOUN_KINDS = ("product", "service", "venue", "topic")
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 MAX_PHRASE_TOKENS = 4
 
@@ -52,13 +54,16 @@ class Lexicon:
 
     ``brands`` and ``places`` replace their tokens by a class in the bigram sequence; ``cues``
     maps a phrase to the intents it signals; ``stage_cues`` maps a post-purchase phrase to its cue
-    set (``retention`` or ``renew``).
+    set (``retention`` or ``renew``); ``kinds`` maps a common noun to its kind (one of
+    :data:`NOUN_KINDS`: product, service, venue or topic), which also becomes its class, so a bare
+    product category ("robot lawn mowers") and a bare topic ("photosynthesis") look different.
     """
 
     brands: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stage_cues: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
     @staticmethod
     def key(phrase: str) -> str:
@@ -72,8 +77,17 @@ class Lexicon:
         places: Iterable[str] = (),
         cues: Iterable[tuple[str, str]] = (),
         stage_cues: Iterable[tuple[str, str]] = (),
+        kinds: Iterable[tuple[str, str]] = (),
     ) -> Lexicon:
-        """Build a lexicon from raw phrases; cues are (phrase, intent) and (phrase, cue set) pairs."""
+        """Build a lexicon from raw phrases; cues, stage cues and kinds are (phrase, label) pairs.
+
+        A phrase given two kinds keeps the first.
+        """
+        kind_map: dict[str, str] = {}
+        for phrase, kind in kinds:
+            k = cls.key(phrase)
+            if k and kind in NOUN_KINDS:
+                kind_map.setdefault(k, kind)
         cue_map: dict[str, set[str]] = {}
         for phrase, intent in cues:
             k = cls.key(phrase)
@@ -84,13 +98,18 @@ class Lexicon:
             places=frozenset(k for k in map(cls.key, places) if k),
             cues={k: tuple(sorted(v)) for k, v in sorted(cue_map.items())},
             stage_cues=dict(sorted((cls.key(p), kind) for p, kind in stage_cues if cls.key(p))),
+            kinds=dict(sorted(kind_map.items())),
         )
 
     def extended(self, brands: Iterable[str] = (), places: Iterable[str] = ()) -> Lexicon:
         """Return a copy with a user's own brands and places added."""
         extra = Lexicon.build(brands, places)
         return Lexicon(
-            self.brands | extra.brands, self.places | extra.places, self.cues, self.stage_cues
+            self.brands | extra.brands,
+            self.places | extra.places,
+            self.cues,
+            self.stage_cues,
+            self.kinds,
         )
 
 
@@ -111,7 +130,13 @@ class Featurizer:
             else frozenset(fold(name[2:]) for name in self.vocabulary if name.startswith("w:"))
         )
         max_len: dict[str, int] = {}
-        for phrase in (*lexicon.brands, *lexicon.places, *lexicon.cues, *lexicon.stage_cues):
+        for phrase in (
+            *lexicon.brands,
+            *lexicon.places,
+            *lexicon.cues,
+            *lexicon.stage_cues,
+            *lexicon.kinds,
+        ):
             first, _, _ = phrase.partition(" ")
             n = min(phrase.count(" ") + 1, MAX_PHRASE_TOKENS)
             if n > max_len.get(first, 0):
@@ -160,6 +185,10 @@ class Featurizer:
                     break
                 if phrase in lex.brands:
                     cls, width = "__brand__", n
+                    break
+                kind = lex.kinds.get(phrase)
+                if kind:
+                    cls, width = f"__{kind}__", n
                     break
             if not cls:
                 tok = folded[i]

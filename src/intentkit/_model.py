@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, Featurizer, Lexicon
+from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, NOUN_KINDS, Featurizer, Lexicon
 
 INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
 LANGUAGE_MARGIN = 0.15
@@ -86,6 +86,7 @@ class Model:
             "places": sorted(self.lexicon.places),
             "cues": {k: list(v) for k, v in self.lexicon.cues.items()},
             "stage_cues": dict(self.lexicon.stage_cues),
+            "kinds": dict(self.lexicon.kinds),
         }
         arrays: dict[str, npt.NDArray[Any]] = {
             "coef": np.ascontiguousarray(self.coef, dtype=np.float64),
@@ -189,7 +190,11 @@ def _parse(data: bytes) -> Model:
         v in ("retention", "renew") for v in stage_cues.values()
     ):
         raise ValueError("lexicon stage_cues must map phrases to 'retention' or 'renew'")
+    kinds = lex.get("kinds", {})
+    if not isinstance(kinds, dict) or not all(v in NOUN_KINDS for v in kinds.values()):
+        raise ValueError(f"lexicon kinds must map phrases to one of {list(NOUN_KINDS)}")
     lexicon = Lexicon(
+        kinds={str(k): str(v) for k, v in kinds.items()},
         brands=frozenset(_strings(lex.get("brands", []), "brands")),
         places=frozenset(_strings(lex.get("places", []), "places")),
         cues={str(k): tuple(v) for k, v in cues.items()},

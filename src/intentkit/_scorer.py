@@ -33,13 +33,21 @@ from typing import NamedTuple
 
 import numpy as np
 
-from intentkit._features import _DOMAIN, _NUMBER, _YEAR, MAX_PHRASE_TOKENS, Featurizer
+from intentkit._features import _DOMAIN, _NUMBER, _YEAR, MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer
 from intentkit._model import FloatArray
 from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
 BOS, EOS, UNKNOWN = 0, 1, 2
-_SPECIAL = ("__brand__", "__place__", "__domain__", "__year__", "__num__", "__rare__")
+_SPECIAL = (
+    "__brand__",
+    "__place__",
+    "__domain__",
+    "__year__",
+    "__num__",
+    "__rare__",
+    *(f"__{kind}__" for kind in NOUN_KINDS),
+)
 
 
 class Encoded(NamedTuple):
@@ -129,7 +137,7 @@ class Scorer:
     def _multiword_phrases(self) -> dict[str, _Phrase]:
         lex = self.featurizer.lexicon
         out: dict[str, _Phrase] = {}
-        for phrase in {*lex.cues, *lex.stage_cues, *lex.places, *lex.brands}:
+        for phrase in {*lex.cues, *lex.stage_cues, *lex.places, *lex.brands, *lex.kinds}:
             if " " not in phrase or phrase.count(" ") >= MAX_PHRASE_TOKENS:
                 continue
             names = ["Q:" + it for it in lex.cues.get(phrase, ())]
@@ -142,6 +150,9 @@ class Scorer:
                 names.append("L:place")
             elif phrase in lex.brands:
                 cls = self._classes["__brand__"]
+            elif phrase in lex.kinds:
+                cls = self._classes[f"__{lex.kinds[phrase]}__"]
+                names.append(f"L:{lex.kinds[phrase]}")
             out[phrase] = _Phrase(self._flags(names), _cue_bit(stage), cls)
         return out
 
@@ -156,6 +167,8 @@ class Scorer:
             cls = "__place__"
         elif folded in lex.brands:
             cls = "__brand__"
+        elif folded in lex.kinds:
+            cls = f"__{lex.kinds[folded]}__"
         elif folded.isalpha():
             cls = folded if folded in self.featurizer.known else "__rare__"
         elif _DOMAIN.fullmatch(folded):

@@ -143,7 +143,7 @@ def _tsv_column(path: Path, *columns: str) -> list[tuple[str, ...]]:
 
 
 def read_lexicon(data_dir: Path) -> Lexicon:
-    """Brands (names and domains), places and intent cues from ``data_dir/lexicons``."""
+    """Brands (names and domains), places, intent and stage cues, noun kinds from ``data_dir/lexicons``."""
     lex = data_dir / "lexicons"
     brands: list[str] = []
     places: list[str] = []
@@ -160,10 +160,16 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     stage_cues: list[tuple[str, str]] = []
     if (lex / "stage_cues.tsv").is_file():
         stage_cues = [(c, k) for c, k in _tsv_column(lex / "stage_cues.tsv", "cue", "kind")]
+    kinds: list[tuple[str, str]] = []
+    if (lex / "products.tsv").is_file():
+        for term, plural, definite, kind in _tsv_column(
+            lex / "products.tsv", "term", "plural", "definite", "kind"
+        ):
+            kinds += [(form, kind) for form in (term, plural, definite) if form]
     cue_keys = {Lexicon.key(c) for c, _ in cues}
     # A brand spelled like a cue word ("support", "app") would hide the cue from the bigrams.
     brands = [b for b in brands if Lexicon.key(b) not in cue_keys and len(Lexicon.key(b)) > 1]
-    return Lexicon.build(brands, places, cues, stage_cues)
+    return Lexicon.build(brands, places, cues, stage_cues, kinds)
 
 
 def read_shared_words(data_dir: Path) -> frozenset[str]:
