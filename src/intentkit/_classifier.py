@@ -39,7 +39,6 @@ CARD_FILE = "model-card.json"
 CHUNK_SIZE = 4096
 
 _INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
-_ORDER = {intent: k for k, intent in enumerate(_INTENTS)}
 _LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
 _RANGE = range(len(_INTENTS))
 _LEVELS = [INTENT_LEVEL[i] for i in _INTENTS]
@@ -198,10 +197,10 @@ class IntentClassifier:
         arrays, pandas Series. ``classify_many(xs)[i] == classify(xs[i])``, also with ``n_jobs``.
 
         ``n_jobs`` > 1 scores chunks in that many worker processes (``-1``: one per CPU) while
-        this process builds the results; worth it from about 50,000 keywords, as starting the
-        workers costs tens of milliseconds (forked, on Linux and macOS) or a model load per
-        worker (spawned, on Windows, where the calling script needs the usual
-        ``if __name__ == "__main__":`` guard).
+        this process builds the results, which caps the gain (building a result costs about a
+        quarter of a keyword's work). Starting the workers costs tens of milliseconds (forked, on
+        Linux and macOS) or a model load per worker (spawned, on Windows, where the calling script
+        needs the usual ``if __name__ == "__main__":`` guard), so it pays on large batches only.
         """
         if isinstance(keywords, (str, bytes)):
             raise TypeError("classify_many() takes an iterable of keywords, not a single string")

@@ -191,19 +191,7 @@ class Featurizer:
                     cls, width = f"__{kind}__", n
                     break
             if not cls:
-                tok = folded[i]
-                if tok.isalpha():
-                    cls = tok if tok in known else "__rare__"
-                elif _DOMAIN.fullmatch(tok):
-                    cls = "__domain__"
-                    if tok.split(".")[0] in lex.brands:
-                        flags.append("L:brand_domain")
-                elif _YEAR.fullmatch(tok):
-                    cls = "__year__"
-                elif _NUMBER.fullmatch(tok):
-                    cls = "__num__"
-                else:
-                    cls = tok
+                cls = self.word_class(folded[i], known, flags)
             if cls.startswith("__"):
                 if cls != "__brand__":
                     flags.append("L:" + cls.strip("_"))
@@ -221,6 +209,20 @@ class Featurizer:
             if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
         )
         return flags
+
+    def word_class(self, tok: str, known: frozenset[str], flags: list[str]) -> str:
+        """The class of a folded token that no lexicon phrase covers; appends ``L:brand_domain``."""
+        if tok.isalpha():
+            return tok if tok in known else "__rare__"
+        if _DOMAIN.fullmatch(tok):
+            if tok.split(".")[0] in self.lexicon.brands:
+                flags.append("L:brand_domain")
+            return "__domain__"
+        if _YEAR.fullmatch(tok):
+            return "__year__"
+        if _NUMBER.fullmatch(tok):
+            return "__num__"
+        return tok
 
     def features(self, keyword: str, known: frozenset[str] | None = None) -> list[str]:
         """All feature names of ``keyword`` (with repeats: features are counted)."""

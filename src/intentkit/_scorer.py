@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from intentkit._features import _DOMAIN, _NUMBER, _YEAR, MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer
+from intentkit._features import MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer
 from intentkit._model import FloatArray
 from intentkit._text import fold, tokenize
 
@@ -169,18 +169,8 @@ class Scorer:
             cls = "__brand__"
         elif folded in lex.kinds:
             cls = f"__{lex.kinds[folded]}__"
-        elif folded.isalpha():
-            cls = folded if folded in self.featurizer.known else "__rare__"
-        elif _DOMAIN.fullmatch(folded):
-            cls = "__domain__"
-            if folded.split(".")[0] in lex.brands:
-                flags.append("L:brand_domain")
-        elif _YEAR.fullmatch(folded):
-            cls = "__year__"
-        elif _NUMBER.fullmatch(folded):
-            cls = "__num__"
         else:
-            cls = folded
+            cls = self.featurizer.word_class(folded, self.featurizer.known, flags)
         if cls.startswith("__") and cls != "__brand__":
             flags.append("L:" + cls.strip("_"))
         return flags, cls, _cue_bit(stage)
