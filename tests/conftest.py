@@ -55,6 +55,19 @@ def tiny_model() -> Model:
     )
 
 
+TINY_WORDS = ["how", "best", "buy", "login", "köpa", "netflix", "malmö", "new", "york", "zz"]
+TINY_WORDS += ["pizza", "mina", "sidor"]
+"""Words that touch every part of the tiny model: cues, brands, multi-word places and stage cues."""
+
+
+def random_keywords(
+    n: int, seed: int, words: list[str] = TINY_WORDS, longest: int = 6
+) -> list[str]:
+    """``n`` keywords of 1 to ``longest`` words drawn from ``words``, reproducible by ``seed``."""
+    rng = np.random.default_rng(seed)
+    return [" ".join(rng.choice(words, size=rng.integers(1, longest + 1))) for _ in range(n)]
+
+
 @pytest.fixture
 def tiny_path(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.npz"

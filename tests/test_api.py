@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import random_keywords
 
 import intentkit
 from intentkit import Classification, Intent, IntentClassifier
@@ -155,21 +156,7 @@ def test_classify_many_scores_each_chunk_once(
 def test_fast_path_equals_reference_path(tiny_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from intentkit import _scorer
 
-    words = [
-        "how",
-        "best",
-        "buy",
-        "login",
-        "köpa",
-        "netflix",
-        "malmö",
-        "new",
-        "york",
-        "zz",
-        "pizza",
-    ]
-    rng = np.random.default_rng(3)
-    keywords = [" ".join(rng.choice(words, size=rng.integers(1, 7))) for _ in range(400)]
+    keywords = random_keywords(400, seed=3)
     for limit in (0, 3, 10_000):  # no cache, a tiny cache that fills up, a big one
         monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
         clf = IntentClassifier(model=tiny_path)

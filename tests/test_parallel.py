@@ -5,8 +5,8 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import numpy as np
 import pytest
+from conftest import random_keywords
 
 from intentkit import IntentClassifier
 from intentkit import _classifier as clf_module
@@ -14,25 +14,9 @@ from intentkit import _label as label_module
 from intentkit._cli import main
 from intentkit._label import label_fields, label_lines
 
-WORDS = [
-    "how",
-    "best",
-    "buy",
-    "login",
-    "köpa",
-    "netflix",
-    "malmö",
-    "new",
-    "york",
-    "zz",
-    "mina",
-    "sidor",
-]
-
 
 def keywords(n: int, seed: int = 0) -> list[str]:
-    rng = np.random.default_rng(seed)
-    out = [" ".join(rng.choice(WORDS, size=rng.integers(1, 6))) for _ in range(n)]
+    out = random_keywords(n, seed)
     out[::17] = [""] * len(out[::17])  # empty keywords keep their place
     return out
 

@@ -208,12 +208,8 @@ class IntentClassifier:
         out: list[Classification] = []
         with _gc_paused():
             chunks = ((c, c) for c in _chunks(keywords, CHUNK_SIZE, start=0))
-            if _resolve_jobs(n_jobs) == 1:
-                for chunk, decided in self._map_chunks(chunks, _decide_chunk, 1):
-                    out += map(build, chunk, decided)
-            else:
-                for chunk, packed in self._map_chunks(chunks, _decide_packed, n_jobs):
-                    out += map(build, chunk, _unpack(self, packed))
+            for chunk, packed in self._map_chunks(chunks, _decide_packed, n_jobs):
+                out += map(build, chunk, _unpack(self, packed))
         return out
 
     def _map_chunks(
@@ -233,9 +229,6 @@ class IntentClassifier:
                 yield payload, work(self, keywords)
             return
         yield from _parallel(self, work, chunks, jobs)
-
-    def _decide_chunk(self, chunk: Sequence[str]) -> list[Decided | None]:
-        return _unpack(self, self._packed_chunk(chunk))
 
     def _packed_chunk(self, chunk: Sequence[str]) -> Packed:
         _, _, scorer = self._loaded()
@@ -325,14 +318,13 @@ class IntentClassifier:
         if decided is None:
             return self._empty(keyword, self._version)
         p, t, others, language, stage = decided
-        q = self._prior_list
         conversion = _object_new(ConversionPrior)
         _set(
             conversion,
             "__dict__",
             {
                 "level": _LEVELS[t],
-                "score": p[0] * q[0] + p[1] * q[1] + p[2] * q[2] + p[3] * q[3] + p[4] * q[4],
+                "score": self._conversion_score(p),
             },
         )
         _set(conversion, "__pydantic_fields_set__", _CONVERSION_FIELDS)
@@ -460,10 +452,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
-
-
-def _decide_chunk(clf: IntentClassifier, chunk: list[str]) -> list[Decided | None]:
-    return clf._decide_chunk(chunk)
 
 
 Packed = tuple[FloatArray, IntArray, IntArray, IntArray, dict[int, list[int]], list[int]]

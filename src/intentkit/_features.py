@@ -165,7 +165,6 @@ class Featurizer:
         folded = [fold(t) for t in tokens]
         classes: list[str] = ["^"]
         flags: list[str] = []
-        lex = self.lexicon
         n_tok = len(tokens)
         spans: list[str] = []
         i = 0
@@ -174,21 +173,9 @@ class Featurizer:
             cls = ""
             for n in range(min(self._phrase_len.get(folded[i], 1), n_tok - i), 0, -1):
                 phrase = " ".join(folded[i : i + n]) if n > 1 else folded[i]
-                intents = lex.cues.get(phrase)
-                if intents:
-                    flags.extend("Q:" + it for it in intents)
-                stage_cue = lex.stage_cues.get(phrase)
-                if stage_cue:
-                    flags.append("S:" + stage_cue)
-                if phrase in lex.places:
-                    cls, width = "__place__", n
-                    break
-                if phrase in lex.brands:
-                    cls, width = "__brand__", n
-                    break
-                kind = lex.kinds.get(phrase)
-                if kind:
-                    cls, width = f"__{kind}__", n
+                cls = self.lexicon_match(phrase, flags)
+                if cls:
+                    width = n
                     break
             if not cls:
                 cls = self.word_class(folded[i], known, flags)
@@ -209,6 +196,23 @@ class Featurizer:
             if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
         )
         return flags
+
+    def lexicon_match(self, phrase: str, flags: list[str]) -> str:
+        """Append a folded phrase's cue flags; return its lexicon class, or "" if it has none.
+
+        Places come before brands, brands before common nouns; a class covers the phrase's tokens.
+        """
+        lex = self.lexicon
+        flags.extend("Q:" + it for it in lex.cues.get(phrase, ()))
+        stage_cue = lex.stage_cues.get(phrase)
+        if stage_cue:
+            flags.append("S:" + stage_cue)
+        if phrase in lex.places:
+            return "__place__"
+        if phrase in lex.brands:
+            return "__brand__"
+        kind = lex.kinds.get(phrase)
+        return f"__{kind}__" if kind else ""
 
     def word_class(self, tok: str, known: frozenset[str], flags: list[str]) -> str:
         """The class of a folded token that no lexicon phrase covers; appends ``L:brand_domain``."""

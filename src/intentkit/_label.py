@@ -52,7 +52,7 @@ def label_lines(clf: IntentClassifier, keywords: list[str]) -> list[str]:
     """
     score = clf._conversion_score
     out = []
-    for d in clf._decide_chunk(keywords):
+    for d in _unpack(clf, clf._packed_chunk(keywords)):
         if d is None:
             out.append(_EMPTY)
             continue

@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from intentkit._features import MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer
+from intentkit._features import MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer, cue_bits
 from intentkit._model import FloatArray
 from intentkit._text import fold, tokenize
 
@@ -140,40 +140,23 @@ class Scorer:
         for phrase in {*lex.cues, *lex.stage_cues, *lex.places, *lex.brands, *lex.kinds}:
             if " " not in phrase or phrase.count(" ") >= MAX_PHRASE_TOKENS:
                 continue
-            names = ["Q:" + it for it in lex.cues.get(phrase, ())]
-            stage = lex.stage_cues.get(phrase)
-            if stage:
-                names.append("S:" + stage)
-            cls = -1
-            if phrase in lex.places:
-                cls = self._classes["__place__"]
-                names.append("L:place")
-            elif phrase in lex.brands:
-                cls = self._classes["__brand__"]
-            elif phrase in lex.kinds:
-                cls = self._classes[f"__{lex.kinds[phrase]}__"]
-                names.append(f"L:{lex.kinds[phrase]}")
-            out[phrase] = _Phrase(self._flags(names), _cue_bit(stage), cls)
+            names: list[str] = []
+            cls = self.featurizer.lexicon_match(phrase, names)
+            if cls and cls != "__brand__":
+                names.append("L:" + cls.strip("_"))
+            out[phrase] = _Phrase(
+                self._flags(names), cue_bits(names), self._classes[cls] if cls else -1
+            )
         return out
 
     def _unit(self, folded: str) -> tuple[list[str], str, int]:
         """The flags, class and cue bits of one token standing as a unit (the reference's n=1 case)."""
-        lex = self.featurizer.lexicon
-        flags = ["Q:" + it for it in lex.cues.get(folded, ())]
-        stage = lex.stage_cues.get(folded)
-        if stage:
-            flags.append("S:" + stage)
-        if folded in lex.places:
-            cls = "__place__"
-        elif folded in lex.brands:
-            cls = "__brand__"
-        elif folded in lex.kinds:
-            cls = f"__{lex.kinds[folded]}__"
-        else:
-            cls = self.featurizer.word_class(folded, self.featurizer.known, flags)
+        feat = self.featurizer
+        flags: list[str] = []
+        cls = feat.lexicon_match(folded, flags) or feat.word_class(folded, feat.known, flags)
         if cls.startswith("__") and cls != "__brand__":
             flags.append("L:" + cls.strip("_"))
-        return flags, cls, _cue_bit(stage)
+        return flags, cls, cue_bits(flags)
 
     def _token(self, token: str) -> _Token:
         return self._add_tokens([token])[0]
@@ -391,7 +374,3 @@ class Scorer:
 
 def _encoded(fields: tuple[list[int], list[int], list[int], int]) -> Encoded:
     return tuple.__new__(Encoded, fields)  # NamedTuple's own __new__ costs a Python call
-
-
-def _cue_bit(stage: str | None) -> int:
-    return 1 if stage == "retention" else 2 if stage == "renew" else 0
