@@ -137,16 +137,16 @@ def test_classify_many_spans_chunks_without_loss(
 def test_classify_many_scores_each_chunk_once(
     tiny_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from intentkit._scorer import Scorer
+    from intentkit._scorer import Batch, Scorer
 
     monkeypatch.setattr(clf_module, "CHUNK_SIZE", 4)
     clf = IntentClassifier(model=tiny_path)
     calls: list[int] = []
     original = Scorer.scores
 
-    def counting(self: Scorer, encoded: list[object]) -> object:
-        calls.append(len(encoded))
-        return original(self, encoded)  # type: ignore[arg-type]
+    def counting(self: Scorer, batch: Batch) -> object:
+        calls.append(batch.n)
+        return original(self, batch)
 
     monkeypatch.setattr(Scorer, "scores", counting)
     clf.classify_many(["how"] * 10)
@@ -351,16 +351,16 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
         monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
         clf = IntentClassifier(brands=["acme", "acme corp"], places=["tumba"])
         model, featurizer, scorer = clf._loaded()
-        encoded = scorer.encode_many(keywords)  # new tokens worked out as a batch
-        assert encoded == [scorer.encode(k) for k in keywords]  # ... and one by one
-        fast = scorer.scores(encoded)
-        for k, e, row in zip(keywords, encoded, fast):
+        batch = scorer.encode_many(keywords)  # new tokens worked out as a batch
+        fast = scorer.scores(batch)
+        for k, row, batch_cues in zip(keywords, fast, batch.cues.tolist()):
+            e = scorer.encode(k)  # ... and one by one
             assert e is not None
             assert scorer.score_one(e) == row.tolist()
             idx, cues = featurizer.indices(k) or ([], 0)
             reference = np.r_[model.coef[idx].sum(axis=0), model.lang_coef[idx].sum(), len(idx)]
             assert np.abs(row - reference).max() < 1e-9, k
-            assert e.cues == cues == cue_bits(featurizer.context_features(k.split())), k
+            assert batch_cues == e.cues == cues == cue_bits(featurizer.context_features(k.split()))
 
 
 def test_batch_equals_single_bit_for_bit_on_the_shipped_model() -> None:
@@ -372,5 +372,8 @@ def test_batch_equals_single_bit_for_bit_on_the_shipped_model() -> None:
     ).split()
     rng = np.random.default_rng(11)
     xs = [" ".join(rng.choice(words, size=rng.integers(1, 6))) for _ in range(5000)]
+    # Keywords without tokens, punctuation, non-ASCII, new and very long ones, among the rest.
+    odd = ["", "  ", "!!", "Köp SKOR!", "near me", "x" * 600, "how to how to", "zq9 wxq"]
+    xs = [x for pair in zip(xs, odd * 625) for x in pair]
     clf = IntentClassifier(framework="five_as")
     assert clf.classify_many(xs) == [clf.classify(x) for x in xs]

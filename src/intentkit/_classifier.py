@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from pydantic import BaseModel
 
 from intentkit._features import Featurizer
 from intentkit._model import INTENT_ORDER, LANGUAGE_MARGIN, FloatArray, IntArray, Model, load_model
-from intentkit._scorer import Encoded, Scorer
+from intentkit._scorer import Batch, Encoded, Scorer
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
     SECONDARY_THRESHOLD,
@@ -43,7 +44,11 @@ _LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
 _RANGE = range(len(_INTENTS))
 _LEVELS = [INTENT_LEVEL[i] for i in _INTENTS]
 _object_new = object.__new__
-_set = object.__setattr__
+# The slot setters of every pydantic model, called directly (no attribute look-up per call).
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _UNIFORM = dict.fromkeys(_INTENTS, 1.0 / len(_INTENTS))
 _models: dict[Path, Model] = {}
 _T = TypeVar("_T")
@@ -233,16 +238,16 @@ class IntentClassifier:
     def _packed_chunk(self, chunk: Sequence[str]) -> Packed:
         _, _, scorer = self._loaded()
         with _gc_paused():
-            encoded = scorer.encode_many(chunk)
-            return self._decide(encoded, scorer.scores(encoded))
+            batch = scorer.encode_many(chunk)
+            return self._decide(batch, scorer.scores(batch))
 
-    def _decide(self, encoded: Sequence[Encoded | None], summed: FloatArray) -> Packed:
+    def _decide(self, batch: Batch, summed: FloatArray) -> Packed:
         """Probabilities, top intent, secondary intents, language and stage of summed weights.
 
         Vectorised over the rows. One keyword goes through the same code as a batch (a batch of
         one), and every step is element-wise, so results are bit-identical either way.
         """
-        n = len(encoded)
+        n = batch.n
         z = summed[:, :5] + self._intercept_array
         e = np.exp(z - z.max(axis=1, keepdims=True))
         total = e[:, 0] + e[:, 1] + e[:, 2] + e[:, 3] + e[:, 4]
@@ -268,11 +273,9 @@ class IntentClassifier:
         for j, s in enumerate(self._stage_index):
             mass[:, s] += p[:, j]
         stage = mass.argmax(axis=1)
-        cues = np.fromiter((e.cues if e else 0 for e in encoded), dtype=np.intp, count=n)
-        forced = self._cue_stage_index[cues]
+        forced = self._cue_stage_index[batch.cues]
         stage = np.where(forced >= 0, forced, stage)
-        empty = [i for i, e in enumerate(encoded) if e is None]
-        return p, top, language, stage, others, empty
+        return p, top, language, stage, others, batch.empty
 
     def _decide_one(self, encoded: Encoded | None, summed: list[float]) -> Decided | None:
         """:meth:`_decide` for one keyword in plain Python, step for step, bit-identical.
@@ -319,21 +322,13 @@ class IntentClassifier:
             return self._empty(keyword, self._version)
         p, t, others, language, stage = decided
         conversion = _object_new(ConversionPrior)
-        _set(
-            conversion,
-            "__dict__",
-            {
-                "level": _LEVELS[t],
-                "score": self._conversion_score(p),
-            },
-        )
-        _set(conversion, "__pydantic_fields_set__", _CONVERSION_FIELDS)
-        _set(conversion, "__pydantic_extra__", None)
-        _set(conversion, "__pydantic_private__", None)
+        _set_dict(conversion, {"level": _LEVELS[t], "score": self._conversion_score(p)})
+        _set_fields(conversion, _CONVERSION_FIELDS)
+        _set_extra(conversion, None)
+        _set_private(conversion, None)
         result = _object_new(Classification)
-        _set(
+        _set_dict(
             result,
-            "__dict__",
             {
                 "keyword": keyword,
                 "intent": _INTENTS[t],
@@ -347,9 +342,9 @@ class IntentClassifier:
                 "model_version": self._version,
             },
         )
-        _set(result, "__pydantic_fields_set__", _CLASSIFICATION_FIELDS)
-        _set(result, "__pydantic_extra__", None)
-        _set(result, "__pydantic_private__", None)
+        _set_fields(result, _CLASSIFICATION_FIELDS)
+        _set_extra(result, None)
+        _set_private(result, None)
         return result
 
     def _empty(self, keyword: str, version: str) -> Classification:

@@ -12,29 +12,32 @@ repeat across keywords, so the scorer keeps, per distinct token:
   phrase ("near me", "new york", "mina sidor") pay for phrase look-ups, one dictionary look-up
   per candidate phrase.
 
-A keyword then costs a dictionary look-up per token. Class bigrams are looked up for a whole
-chunk at once with numpy (integer pair keys, binary search), and the sums use ``bincount``.
-:meth:`Scorer.score_one` adds in the same order in plain Python, so single and batch results
-are bit-identical; both equal the reference path up to floating-point summation order (tested
-to 1e-9).
+A chunk of keywords is then encoded with array operations: every token is looked up once
+(its id indexes arrays of table rows, classes and cue bits), keywords holding a possible
+multi-word phrase are found by looking up integer pair keys of adjacent tokens, and only those
+(about one in seven real keywords, mostly "how to ...") are encoded token by token. Class
+bigrams are looked up for the whole chunk (integer pair keys, binary search), and the sums use
+``bincount``. :meth:`Scorer.score_one` adds in the same order in plain Python, so single and
+batch results are bit-identical; both equal the reference path up to floating-point summation
+order (tested to 1e-9).
 
 The token cache is bounded: once :data:`TOKEN_CACHE_LIMIT` tokens are cached, new tokens are
-scored feature by feature without caching, so memory stays flat on any input. The table only
-grows and is replaced whole under a lock, so concurrent readers always see every row they were
-told about.
+scored feature by feature without caching, so memory stays flat on any input. The tables only
+grow, are written under a lock and replaced whole when they grow, and a token is published only
+after its rows are written, so concurrent readers always find the rows of every token they see.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 from typing import NamedTuple
 
 import numpy as np
 
 from intentkit._features import MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer, cue_bits
-from intentkit._model import FloatArray
+from intentkit._model import FloatArray, IntArray
 from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
@@ -61,6 +64,28 @@ class Encoded(NamedTuple):
     """The class sequence, ``BOS`` and ``EOS`` included; its adjacent pairs are the bigrams."""
     cues: int
     """Post-purchase cue bits: 1 retention, 2 renew."""
+
+
+class Batch(NamedTuple):
+    """A chunk of keywords as the scorer sees it: flat index arrays, each entry with its keyword.
+
+    Within a keyword, entries keep the order :meth:`Scorer.score_one` adds them in.
+    """
+
+    n: int
+    rows: IntArray
+    """Rows of the token table to add ..."""
+    row_owner: IntArray
+    """... and the keyword each belongs to."""
+    extra: IntArray
+    extra_owner: IntArray
+    classes: IntArray
+    """Every keyword's class sequence, ``BOS`` and ``EOS`` included, one after the other."""
+    class_owner: IntArray
+    cues: IntArray
+    """Post-purchase cue bits per keyword."""
+    empty: list[int]
+    """Keywords without tokens."""
 
 
 class _Token(NamedTuple):
@@ -120,12 +145,29 @@ class Scorer:
             if "L:only_" + name.strip("_") in vocab
         }
         self._one_word = vocab.get("L:one_word", -1)
+        self._only_array = np.full(len(classes) + 2, -1, dtype=np.int64)
+        for cls_id, j in self._only.items():
+            self._only_array[cls_id] = j
         self._phrases = self._multiword_phrases()
         self._second: dict[str, set[str]] = {}
         for phrase in self._phrases:
             first, second = phrase.split(" ", 2)[:2]
             self._second.setdefault(first, set()).add(second)
+        self._first_id = {w: i for i, w in enumerate(sorted(self._second))}
+        seconds = sorted(set(chain.from_iterable(self._second.values())))
+        self._second_id = {w: i for i, w in enumerate(seconds)}
+        self._pair_keys = np.array(
+            sorted(
+                self._first_id[a] * len(seconds) + self._second_id[b]
+                for a, words in self._second.items()
+                for b in words
+            ),
+            dtype=np.int64,
+        )
         self._tokens: dict[str, _Token] = {}
+        self._ids: dict[str, int] = {}
+        self._meta = np.zeros((1024, 5), dtype=np.int64)
+        """Per cached token id: table row (unit), class, cue bits, first-word and second-word ids."""
         self._n_rows = 0
         self._table = np.zeros((1024, weights.shape[1]))
         self._lock = threading.Lock()
@@ -182,12 +224,14 @@ class Scorer:
         out: list[_Token] = []
         with self._lock:
             sums: list[list[int]] = []
+            fresh: dict[str, _Token] = {}
+            meta: list[tuple[int, int, int, int, int]] = []
             n = self._n_rows
             for token, folded, cls, cues, span, alone_idx, unit_idx in prepared:
-                known = self._tokens.get(token)
+                known = self._tokens.get(token) or fresh.get(token)
                 if known is not None:
                     out.append(known)
-                elif len(self._tokens) >= TOKEN_CACHE_LIMIT:
+                elif len(self._tokens) + len(fresh) >= TOKEN_CACHE_LIMIT:
                     out.append(
                         _Token(
                             -1,
@@ -208,11 +252,28 @@ class Scorer:
                         unit += 1
                         sums.append(unit_idx)
                     info = _Token(unit, cls, cues, span == 1, alone, span, folded, (), ())
-                    self._tokens[token] = info
+                    fresh[token] = info
+                    first = self._first_id.get(folded, -1)
+                    meta.append((unit, cls, cues, first, self._second_id.get(folded, -1)))
                     out.append(info)
             if sums:
                 self._store(sums)
+            if fresh:
+                # Published last: a reader that finds a token finds its rows too.
+                self._store_meta(list(fresh), meta)
+                self._tokens.update(fresh)
         return out
+
+    def _store_meta(self, tokens: list[str], meta: list[tuple[int, int, int, int, int]]) -> None:
+        """Give newly cached tokens ids; their rows are written before the ids are published."""
+        first = len(self._ids)
+        table = self._meta
+        if first + len(meta) > len(table):
+            table = np.zeros((max(2 * len(table), first + len(meta)), 5), dtype=np.int64)
+            table[:first] = self._meta[:first]
+        table[first : first + len(meta)] = meta
+        self._meta = table
+        self._ids.update(zip(tokens, range(first, first + len(meta))))
 
     def _store(self, sums: list[list[int]]) -> None:
         """Append one table row per index list: the sum of those weight rows (zeros if empty)."""
@@ -232,15 +293,82 @@ class Scorer:
         self._table = table
         self._n_rows = n + len(sums)
 
-    def encode_many(self, keywords: Sequence[str]) -> list[Encoded | None]:
-        """:meth:`encode` of each keyword; new tokens are worked out together first."""
+    def encode_many(self, keywords: Sequence[str]) -> Batch:
+        """:meth:`encode` of many keywords at once, as flat arrays.
+
+        New tokens are worked out together first. A keyword whose tokens are all cached and
+        hold no multi-word lexicon phrase (nearly all) is encoded with array operations over the
+        whole chunk: its table rows and classes are per-token look-ups. The others go through
+        :meth:`encode`'s own code, one by one.
+        """
         token_lists = list(map(tokenize, keywords))
-        cached = self._tokens
-        new = {t for tokens in token_lists for t in tokens if t not in cached}
+        n = len(token_lists)
+        flat = list(chain.from_iterable(token_lists))
+        new = set(flat).difference(self._ids)
         if new:
             self._add_tokens(sorted(new))
-        encode = self._encode_tokens
-        return [encode(tokens) if tokens else None for tokens in token_lists]
+        lengths = np.fromiter(map(len, token_lists), dtype=np.intp, count=n)
+        tid = np.fromiter(map(self._ids.get, flat, repeat(-1)), dtype=np.intp, count=len(flat))
+        meta = self._meta[tid]  # read after the ids: every id found has its row
+        owner = np.repeat(np.arange(n), lengths)
+        slow = np.zeros(n, dtype=bool)
+        slow[owner[tid < 0]] = True
+        first, second = meta[:-1, 3], meta[1:, 4]
+        maybe = (first >= 0) & (second >= 0) & (owner[:-1] == owner[1:])
+        if maybe.any():
+            keys = first[maybe] * len(self._second_id) + second[maybe]
+            pos = np.searchsorted(self._pair_keys, keys)
+            pos[pos == len(self._pair_keys)] = 0
+            slow[owner[:-1][maybe][self._pair_keys[pos] == keys]] = True
+        starts = np.cumsum(lengths) - lengths
+        nonempty = lengths > 0
+        cues = np.zeros(n, dtype=np.int64)
+        if len(flat):
+            cues[nonempty] = np.bitwise_or.reduceat(meta[:, 2], starts[nonempty])
+        fast_token = ~slow[owner]
+        rows, row_owner = meta[fast_token, 0], owner[fast_token]
+        token_classes = meta[fast_token, 1]
+        fast = ~slow & nonempty
+        fast_lengths = lengths[fast]
+        m = len(fast_lengths)
+        classes = np.full(len(token_classes) + 2 * m, EOS, dtype=np.int64)
+        classes[np.cumsum(fast_lengths + 2) - (fast_lengths + 2)] = BOS
+        classes[np.arange(len(token_classes)) + 2 * np.repeat(np.arange(m), fast_lengths) + 1] = (
+            token_classes
+        )
+        class_owner = np.repeat(np.flatnonzero(fast), fast_lengths + 2)
+        single = np.flatnonzero(fast & (lengths == 1))
+        extra = np.empty((len(single), 2), dtype=np.int64)
+        extra[:, 0] = self._only_array[meta[starts[single], 1]]
+        extra[:, 1] = self._one_word
+        extra_owner = np.repeat(single, 2)
+        keep = extra.ravel() >= 0
+        parts: list[tuple[list[int], list[int], list[int], list[int], list[int], list[int]]] = []
+        for i in np.flatnonzero(slow).tolist():
+            e = self._encode_tokens(token_lists[i])
+            cues[i] = e.cues
+            parts.append(
+                (
+                    e.rows,
+                    [i] * len(e.rows),
+                    e.extra,
+                    [i] * len(e.extra),
+                    e.classes,
+                    [i] * len(e.classes),
+                )
+            )
+        slow_parts = [list(chain.from_iterable(p)) for p in zip(*parts)] or [[]] * 6
+        return Batch(
+            n,
+            _join(rows, slow_parts[0]),
+            _join(row_owner, slow_parts[1]),
+            _join(extra.ravel()[keep], slow_parts[2]),
+            _join(extra_owner[keep], slow_parts[3]),
+            _join(classes, slow_parts[4]),
+            _join(class_owner, slow_parts[5]),
+            cues,
+            np.flatnonzero(~nonempty).tolist(),
+        )
 
     def encode(self, keyword: str) -> Encoded | None:
         """What the keyword adds up to; ``None`` if it has no tokens."""
@@ -335,15 +463,12 @@ class Scorer:
             total = [a + b for a, b in zip(total, part)]
         return total
 
-    def scores(self, encoded: Sequence[Encoded | None]) -> FloatArray:
-        """Summed weights ``(n, columns)`` of encoded keywords (zeros for ``None``), no intercept."""
-        n = len(encoded)
+    def scores(self, batch: Batch) -> FloatArray:
+        """Summed weights ``(n, columns)`` of a batch (zeros for an empty keyword), no intercept."""
+        n = batch.n
         out = np.zeros((n, self.weights.shape[1]))
-        sequences = [e.classes if e else (BOS, EOS) for e in encoded]
-        lengths = np.fromiter(map(len, sequences), dtype=np.intp, count=n)
-        flat = np.fromiter(chain.from_iterable(sequences), dtype=np.int64, count=int(lengths.sum()))
+        flat, owner = batch.classes, batch.class_owner
         keys = flat[:-1] * self._k + flat[1:]
-        owner = np.repeat(np.arange(n), lengths)[:-1]
         known = self._bigram_keys
         pos = np.searchsorted(known, keys)
         if len(known):
@@ -352,24 +477,21 @@ class Scorer:
         else:
             hit = np.zeros(len(keys), dtype=bool)
         groups = (
-            (self._table, [e.rows if e else () for e in encoded], None),
-            (self.weights, self._bigram_index[pos[hit]], owner[hit]),
-            (self.weights, [e.extra if e else () for e in encoded], None),
+            (self._table, batch.rows, batch.row_owner),
+            (self.weights, self._bigram_index[pos[hit]], owner[:-1][hit]),
+            (self.weights, batch.extra, batch.extra_owner),
         )
         for source, index, who in groups:
-            if who is None:
-                rows = index
-                sizes = np.fromiter(map(len, rows), dtype=np.intp, count=n)
-                index = np.fromiter(
-                    chain.from_iterable(rows), dtype=np.intp, count=int(sizes.sum())
-                )
-                who = np.repeat(np.arange(n), sizes)
             if not len(index):
                 continue
             gathered = source[index]
             for c in range(out.shape[1]):
                 out[:, c] += np.bincount(who, weights=gathered[:, c], minlength=n)
         return out
+
+
+def _join(head: IntArray, tail: list[int]) -> IntArray:
+    return np.concatenate((head, np.array(tail, dtype=np.int64))) if tail else head
 
 
 def _encoded(fields: tuple[list[int], list[int], list[int], int]) -> Encoded:
