@@ -13,6 +13,11 @@ What it measures, all in one run:
   rows; lenient accuracy on multi-label rows (right if any of Semrush's intents).
 - **ahrefs**: the Ahrefs export in ``../shared/data/exports/`` (its intent flags), the same way.
 - baselines side by side: the majority class, and a rule baseline of at most 50 cue words.
+- **what the Semrush set allows**: a model of the same shape (our features and lexicons, a
+  logistic regression) trained on Semrush's own labels and scored on seed topics it has not seen
+  (5 folds grouped by the export the keywords came from). It measures the labels, not intentkit:
+  how much of Semrush's labelling a text-only model can learn at all. Never shipped; the
+  shipped model never sees these labels. ``--no-ceiling`` skips it (about two minutes).
 
 Third-party labels are opinions of tools that disagree with each other, not ground truth.
 """
@@ -188,6 +193,52 @@ def read_semrush() -> list[tuple[str, list[str]]]:
         ]
 
 
+def semrush_ceiling() -> str:
+    """Macro-F1 and recalls of models trained on Semrush's labels, cross-validated by seed."""
+    from sklearn.linear_model import LogisticRegression
+
+    with (SHARED / "dev" / "semrush-us.tsv").open(encoding="utf-8", newline="") as f:
+        rows = [
+            Row(r["keyword"], r["intents"], "", "en", r["seed"], "semrush")
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if "|" not in r["intents"]
+        ]
+    design = _Design(rows, read_lexicon(ROOT / "data"), 2)
+    x = design.matrix(list(range(len(rows))))
+    y = np.array([FOUR.index(r.intent) for r in rows])
+    seeds = sorted({r.vertical for r in rows})
+    fold_of = {s: k % 5 for k, s in enumerate(seeds)}
+    fold = np.array([fold_of[r.vertical] for r in rows])
+    lines = [
+        "| trained on Semrush's labels, scored on unseen seeds | strict macro-F1 | "
+        + " | ".join(f"recall {c[:5]}" for c in FOUR)
+        + " |",
+        "|---|---:|" + "---:|" * len(FOUR),
+    ]
+    for name, weight, c in (
+        ("logistic regression, C=0.3", None, 0.3),
+        ("logistic regression, balanced class weights, C=1", "balanced", 1.0),
+    ):
+        pred = np.zeros(len(rows), dtype=int)
+        for k in range(5):
+            model = LogisticRegression(C=c, max_iter=2000, class_weight=weight)
+            model.fit(x[fold != k], y[fold != k])
+            pred[fold == k] = model.predict(x[fold == k])
+        m = score([FOUR[i] for i in y], [FOUR[i] for i in pred], FOUR)
+        lines.append(
+            f"| {name} | {m.macro_f1:.3f} | "
+            + " | ".join(f"{m.per_intent[c][1]:.3f}" for c in FOUR)
+            + " |"
+        )
+    return (
+        "### What the Semrush set allows (a ceiling, not intentkit)\n\n"
+        f"The same features and a logistic regression trained on Semrush's own labels "
+        f"({len(rows):,} single-label keywords from {len(seeds)} seed exports), each fold scored on "
+        "seeds it has not seen, as intentkit meets new topics. Not shipped; it shows how much of "
+        "Semrush's labelling the text of a keyword carries.\n\n" + "\n".join(lines) + "\n"
+    )
+
+
 def read_ahrefs() -> list[tuple[str, list[str]]]:
     out = []
     for path in sorted((SHARED / "exports").glob("ahrefs-*.csv")):
@@ -240,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--output", type=Path, default=RESULTS / "accuracy.md")
     ap.add_argument("--no-readme", action="store_true", help="do not update the README's table")
+    ap.add_argument(
+        "--no-ceiling", action="store_true", help="skip the models trained on Semrush's labels"
+    )
     args = ap.parse_args(argv)
     clf = IntentClassifier()
     card = clf.model_card
@@ -316,6 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
+    if not args.no_ceiling and (SHARED / "dev" / "semrush-us.tsv").exists():
+        sections.append(semrush_ceiling())
     sections.append(stage_section(clf))
     text = "\n".join(sections)
     publish(args.output, "accuracy", text, readme=not args.no_readme)
