@@ -153,24 +153,75 @@ class Scorer:
         for phrase in self._phrases:
             first, second = phrase.split(" ", 2)[:2]
             self._second.setdefault(first, set()).add(second)
-        self._first_id = {w: i for i, w in enumerate(sorted(self._second))}
-        seconds = sorted(set(chain.from_iterable(self._second.values())))
-        self._second_id = {w: i for i, w in enumerate(seconds)}
-        self._pair_keys = np.array(
-            sorted(
-                self._first_id[a] * len(seconds) + self._second_id[b]
-                for a, words in self._second.items()
-                for b in words
-            ),
-            dtype=np.int64,
-        )
+        self._init_phrase_keys()
         self._tokens: dict[str, _Token] = {}
         self._ids: dict[str, int] = {}
-        self._meta = np.zeros((1024, 5), dtype=np.int64)
-        """Per cached token id: table row (unit), class, cue bits, first-word and second-word ids."""
+        self._meta = np.zeros((1024, 4), dtype=np.int64)
+        """Per cached token id: table row (unit), class, cue bits, phrase-word id (-1: none)."""
         self._n_rows = 0
         self._table = np.zeros((1024, weights.shape[1]))
         self._lock = threading.Lock()
+
+    def _init_phrase_keys(self) -> None:
+        """Multi-word phrases as integer keys of their words' ids, one sorted array per length."""
+        phrases = sorted(self._phrases)
+        words = sorted({w for p in phrases for w in p.split()})
+        self._word_id = {w: i for i, w in enumerate(words)}
+        self._base = base = len(words) + 1
+        if base**MAX_PHRASE_TOKENS >= 2**63:
+            raise ValueError("too many distinct words in multi-word lexicon phrases")
+        self._phrase_keys: dict[int, tuple[IntArray, IntArray]] = {}
+        for m in range(2, MAX_PHRASE_TOKENS + 1):
+            keyed = sorted(
+                (_key([self._word_id[w] for w in p.split()], base), k)
+                for k, p in enumerate(phrases)
+                if p.count(" ") == m - 1
+            )
+            self._phrase_keys[m] = (
+                np.array([key for key, _ in keyed], dtype=np.int64),
+                np.array([k for _, k in keyed], dtype=np.intp),
+            )
+        info = [self._phrases[p] for p in phrases]
+        self._phrase_cls = np.array([ph.cls for ph in info], dtype=np.int64)
+        self._phrase_cues = np.array([ph.cues for ph in info], dtype=np.int64)
+        sizes = np.array([len(ph.flags) for ph in info], dtype=np.intp)
+        self._phrase_flag_start = np.cumsum(sizes) - sizes
+        self._phrase_flag_len = sizes
+        self._phrase_flags = np.array([f for ph in info for f in ph.flags], dtype=np.int64)
+
+    def _phrase_hits(self, word: IntArray, owner: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+        """Every multi-word phrase in a chunk's flat token sequence: start, length, phrase index.
+
+        In the order the reference adds them: by start, longer phrases first.
+        """
+        starts, widths, which = [], [], []
+        total = len(word)
+        for m in range(2, MAX_PHRASE_TOKENS + 1):
+            keys, index = self._phrase_keys[m]
+            if total < m or not len(keys):
+                continue
+            last = total - m + 1
+            ok = owner[:last] == owner[m - 1 :]
+            key = np.zeros(last, dtype=np.int64)
+            for t in range(m):
+                w = word[t : t + last]
+                ok &= w >= 0
+                key = key * self._base + w
+            j = np.flatnonzero(ok)
+            if not len(j):
+                continue
+            pos = np.searchsorted(keys, key[j])
+            pos[pos == len(keys)] = 0
+            hit = keys[pos] == key[j]
+            starts.append(j[hit])
+            widths.append(np.full(int(hit.sum()), m, dtype=np.intp))
+            which.append(index[pos[hit]])
+        if not starts:
+            empty = np.zeros(0, dtype=np.intp)
+            return empty, empty, empty
+        start, width, phrase = map(np.concatenate, (starts, widths, which))
+        order = np.lexsort((-width, start))
+        return start[order], width[order], phrase[order]
 
     def _flags(self, names: list[str]) -> list[int]:
         vocab = self.featurizer.vocabulary
@@ -225,7 +276,7 @@ class Scorer:
         with self._lock:
             sums: list[list[int]] = []
             fresh: dict[str, _Token] = {}
-            meta: list[tuple[int, int, int, int, int]] = []
+            meta: list[tuple[int, int, int, int]] = []
             n = self._n_rows
             for token, folded, cls, cues, span, alone_idx, unit_idx in prepared:
                 known = self._tokens.get(token) or fresh.get(token)
@@ -253,8 +304,7 @@ class Scorer:
                         sums.append(unit_idx)
                     info = _Token(unit, cls, cues, span == 1, alone, span, folded, (), ())
                     fresh[token] = info
-                    first = self._first_id.get(folded, -1)
-                    meta.append((unit, cls, cues, first, self._second_id.get(folded, -1)))
+                    meta.append((unit, cls, cues, self._word_id.get(folded, -1)))
                     out.append(info)
             if sums:
                 self._store(sums)
@@ -264,12 +314,12 @@ class Scorer:
                 self._tokens.update(fresh)
         return out
 
-    def _store_meta(self, tokens: list[str], meta: list[tuple[int, int, int, int, int]]) -> None:
+    def _store_meta(self, tokens: list[str], meta: list[tuple[int, int, int, int]]) -> None:
         """Give newly cached tokens ids; their rows are written before the ids are published."""
         first = len(self._ids)
         table = self._meta
         if first + len(meta) > len(table):
-            table = np.zeros((max(2 * len(table), first + len(meta)), 5), dtype=np.int64)
+            table = np.zeros((max(2 * len(table), first + len(meta)), 4), dtype=np.int64)
             table[:first] = self._meta[:first]
         table[first : first + len(meta)] = meta
         self._meta = table
@@ -313,18 +363,22 @@ class Scorer:
         owner = np.repeat(np.arange(n), lengths)
         slow = np.zeros(n, dtype=bool)
         slow[owner[tid < 0]] = True
-        first, second = meta[:-1, 3], meta[1:, 4]
-        maybe = (first >= 0) & (second >= 0) & (owner[:-1] == owner[1:])
-        if maybe.any():
-            keys = first[maybe] * len(self._second_id) + second[maybe]
-            pos = np.searchsorted(self._pair_keys, keys)
-            pos[pos == len(self._pair_keys)] = 0
-            slow[owner[:-1][maybe][self._pair_keys[pos] == keys]] = True
+        at, _, phrase = self._phrase_hits(np.where(tid < 0, -1, meta[:, 3]), owner)
+        slow[owner[at[self._phrase_cls[phrase] >= 0]]] = True
         starts = np.cumsum(lengths) - lengths
         nonempty = lengths > 0
         cues = np.zeros(n, dtype=np.int64)
         if len(flat):
             cues[nonempty] = np.bitwise_or.reduceat(meta[:, 2], starts[nonempty])
+        cue_only = ~slow[owner[at]]
+        at, phrase = at[cue_only], phrase[cue_only]
+        np.bitwise_or.at(cues, owner[at], self._phrase_cues[phrase])
+        sizes = self._phrase_flag_len[phrase]
+        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        phrase_extra = self._phrase_flags[
+            np.repeat(self._phrase_flag_start[phrase], sizes) + offsets
+        ]
+        phrase_owner = np.repeat(owner[at], sizes)
         fast_token = ~slow[owner]
         rows, row_owner = meta[fast_token, 0], owner[fast_token]
         token_classes = meta[fast_token, 1]
@@ -362,8 +416,8 @@ class Scorer:
             n,
             _join(rows, slow_parts[0]),
             _join(row_owner, slow_parts[1]),
-            _join(extra.ravel()[keep], slow_parts[2]),
-            _join(extra_owner[keep], slow_parts[3]),
+            _join(np.concatenate((extra.ravel()[keep], phrase_extra)), slow_parts[2]),
+            _join(np.concatenate((extra_owner[keep], phrase_owner)), slow_parts[3]),
             _join(classes, slow_parts[4]),
             _join(class_owner, slow_parts[5]),
             cues,
@@ -488,6 +542,13 @@ class Scorer:
             for c in range(out.shape[1]):
                 out[:, c] += np.bincount(who, weights=gathered[:, c], minlength=n)
         return out
+
+
+def _key(ids: list[int], base: int) -> int:
+    key = 0
+    for i in ids:
+        key = key * base + i
+    return key
 
 
 def _join(head: IntArray, tail: list[int]) -> IntArray:
