@@ -377,3 +377,24 @@ def test_batch_equals_single_bit_for_bit_on_the_shipped_model() -> None:
     xs = [x for pair in zip(xs, odd * 625) for x in pair]
     clf = IntentClassifier(framework="five_as")
     assert clf.classify_many(xs) == [clf.classify(x) for x in xs]
+
+
+def test_secondary_lists_the_other_likely_intents_most_likely_first() -> None:
+    from intentkit.types import SECONDARY_THRESHOLD
+
+    root = Path(__file__).resolve().parent.parent
+    golden = root / "tests" / "data" / "golden.tsv"
+    words = " ".join(
+        line.split("\t")[0] for line in golden.read_text(encoding="utf-8").splitlines()[1:]
+    ).split()
+    clf = IntentClassifier()
+    results = clf.classify_many(random_keywords(3000, seed=5, words=words, longest=4))
+    counts = {len(r.secondary) for r in results}
+    assert {0, 1, 2} <= counts  # the set exercises lists of several lengths
+    for r in results:
+        expected = sorted(
+            (i for i in Intent if i != r.intent and r.probabilities[i] >= SECONDARY_THRESHOLD),
+            key=lambda i: -r.probabilities[i],
+        )
+        assert r.secondary == expected, r.keyword
+        assert r.secondary == clf.classify(r.keyword).secondary

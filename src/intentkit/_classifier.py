@@ -54,8 +54,18 @@ _models: dict[Path, Model] = {}
 _T = TypeVar("_T")
 _P = TypeVar("_P")
 
-Decided = tuple[list[float], int, list[int], Language, str]
-"""A keyword's result as plain values: probabilities, top intent, secondary intents, language, stage."""
+Decided = tuple[list[float], int, int, Language, str]
+"""A keyword's result as plain values: probabilities, top intent, secondary code, language, stage."""
+_SECONDARY: list[tuple[Intent, ...]] = [()]
+"""Secondary intents by code: intent indices ``j0, j1, ...`` (most likely first) have the code
+``(j0 + 1) + 6 * (j1 + 1) + 36 * (j2 + 1) ...``; codes of impossible lists map to ``()``."""
+for _code in range(1, 6 ** (len(_INTENTS) - 1)):
+    _digits, _rest = [], _code
+    while _rest:
+        _digits.append(_rest % 6 - 1)
+        _rest //= 6
+    _SECONDARY.append(() if -1 in _digits else tuple(_INTENTS[j] for j in _digits))
+SECONDARY_NAMES = ["|".join(i.value for i in sec) for sec in _SECONDARY]
 _models_lock = threading.Lock()
 
 
@@ -253,13 +263,13 @@ class IntentClassifier:
         total = e[:, 0] + e[:, 1] + e[:, 2] + e[:, 3] + e[:, 4]
         p = e / total[:, None]
         top = p.argmax(axis=1)
-        candidates = p >= SECONDARY_THRESHOLD
-        candidates[np.arange(n), top] = False
-        others: dict[int, list[int]] = {}
-        for i in np.flatnonzero(candidates.any(axis=1)).tolist():
-            row = p[i].tolist()
-            others[i] = sorted(
-                np.flatnonzero(candidates[i]).tolist(), key=row.__getitem__, reverse=True
+        # Candidates are the intents ranked right after the top one, down to the threshold.
+        order = np.argsort(-p, axis=1, kind="stable")
+        ranked = np.take_along_axis(p, order, axis=1)
+        secondary = np.zeros(n, dtype=np.int64)
+        for r in range(len(_INTENTS) - 1, 0, -1):
+            secondary = np.where(
+                ranked[:, r] >= SECONDARY_THRESHOLD, secondary * 6 + order[:, r] + 1, secondary
             )
         p_sv = 1.0 / (1.0 + np.exp(-(summed[:, 5] + self._lang_intercept)))
         language = np.where(
@@ -275,7 +285,7 @@ class IntentClassifier:
         stage = mass.argmax(axis=1)
         forced = self._cue_stage_index[batch.cues]
         stage = np.where(forced >= 0, forced, stage)
-        return p, top, language, stage, others, batch.empty
+        return p, top, language, stage, secondary, batch.empty
 
     def _decide_one(self, encoded: Encoded | None, summed: list[float]) -> Decided | None:
         """:meth:`_decide` for one keyword in plain Python, step for step, bit-identical.
@@ -294,6 +304,9 @@ class IntentClassifier:
         t = p.index(max(p))
         others = [j for j in _RANGE if j != t and p[j] >= SECONDARY_THRESHOLD]
         others.sort(key=p.__getitem__, reverse=True)
+        secondary = 0
+        for j in reversed(others):
+            secondary = secondary * 6 + j + 1
         language: Language = "unknown"
         if summed[6] != 0:
             p_sv = 1.0 / (1.0 + e_sv)
@@ -304,11 +317,11 @@ class IntentClassifier:
         stages = self.framework.stages
         forced = int(self._cue_stage_index[encoded.cues])
         if forced >= 0:
-            return p, t, others, language, stages[forced]
+            return p, t, secondary, language, stages[forced]
         mass = [0.0] * len(stages)
         for j, s in enumerate(self._stage_index):
             mass[s] += p[j]
-        return p, t, others, language, stages[mass.index(max(mass))]
+        return p, t, secondary, language, stages[mass.index(max(mass))]
 
     def _conversion_score(self, p: list[float]) -> float:
         q = self._prior_list
@@ -320,7 +333,7 @@ class IntentClassifier:
         # check the result equals a validated instance).
         if decided is None:
             return self._empty(keyword, self._version)
-        p, t, others, language, stage = decided
+        p, t, secondary, language, stage = decided
         conversion = _object_new(ConversionPrior)
         _set_dict(conversion, {"level": _LEVELS[t], "score": self._conversion_score(p)})
         _set_fields(conversion, _CONVERSION_FIELDS)
@@ -334,7 +347,7 @@ class IntentClassifier:
                 "intent": _INTENTS[t],
                 "confidence": p[t],
                 "probabilities": dict(zip(_INTENTS, p)),
-                "secondary": [_INTENTS[j] for j in others] if others else [],
+                "secondary": [*_SECONDARY[secondary]],
                 "language": language,
                 "stage": stage,
                 "framework": self.framework.name,
@@ -449,9 +462,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-Packed = tuple[FloatArray, IntArray, IntArray, IntArray, dict[int, list[int]], list[int]]
-"""A chunk's results as arrays (probabilities, top intent, language and stage codes, secondary
-intents by row, rows without tokens): cheap to build and to send from a worker process."""
+Packed = tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, list[int]]
+"""A chunk's results as arrays (probabilities, top intent, language, stage and secondary-intent
+codes, rows without tokens): cheap to build and to send from a worker process."""
 
 
 def _decide_packed(clf: IntentClassifier, chunk: list[str]) -> Packed:
@@ -459,16 +472,12 @@ def _decide_packed(clf: IntentClassifier, chunk: list[str]) -> Packed:
 
 
 def _unpack(clf: IntentClassifier, packed: Packed) -> list[Decided | None]:
-    probs, top, language, stage, others, empty = packed
-    n = len(top)
-    secondary: list[list[int]] = [[]] * n  # shared: _build only reads it
-    for i, js in others.items():
-        secondary[i] = js
+    probs, top, language, stage, secondary, empty = packed
     rows: list[Decided | None] = list(
         zip(
             probs.tolist(),
             top.tolist(),
-            secondary,
+            secondary.tolist(),
             map(_LANGUAGES.__getitem__, language.tolist()),
             map(clf.framework.stages.__getitem__, stage.tolist()),
         )

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
-from intentkit._classifier import IntentClassifier, _decide_packed, _gc_paused, _unpack
+from intentkit._classifier import (
+    SECONDARY_NAMES,
+    IntentClassifier,
+    _decide_packed,
+    _gc_paused,
+    _unpack,
+)
 from intentkit._io import AtomicOutput, InputError, Table, format_of
 from intentkit.journey import INTENT_LEVEL
 from intentkit.types import Classification, Intent
@@ -51,14 +57,16 @@ def label_lines(clf: IntentClassifier, keywords: list[str]) -> list[str]:
     :class:`Classification`: one string per row is also cheap to send back from a worker process.
     """
     score = clf._conversion_score
+    names = SECONDARY_NAMES
     out = []
     for d in _unpack(clf, clf._packed_chunk(keywords)):
         if d is None:
             out.append(_EMPTY)
             continue
-        p, t, others, language, stage = d
-        secondary = "|".join([_NAMES[j] for j in others])
-        out.append(_LINE % (_NAMES[t], p[t], *p, secondary, language, stage, _LEVELS[t], score(p)))
+        p, t, secondary, language, stage = d
+        out.append(
+            _LINE % (_NAMES[t], p[t], *p, names[secondary], language, stage, _LEVELS[t], score(p))
+        )
     return out
 
 
