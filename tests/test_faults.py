@@ -119,16 +119,16 @@ def test_disk_full_leaves_no_output(
 
     src = tmp_path / "in.txt"
     src.write_text("".join(f"buy thing {i}\n" for i in range(30_000)))
-    original = _label._Writer.write
+    original = _label._Writer.write_many
     calls = {"n": 0}
 
-    def failing(self: object, fields: list[str], labels: list[str]) -> None:
+    def failing(self: object, rows: list[list[str]], labels: list[list[str]]) -> None:
         calls["n"] += 1
-        if calls["n"] == 20_000:
+        if calls["n"] == 2:  # after a first chunk was written
             raise OSError(errno.ENOSPC, "No space left on device")
-        original(self, fields, labels)  # type: ignore[arg-type]
+        original(self, rows, labels)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_label._Writer, "write", failing)
+    monkeypatch.setattr(_label._Writer, "write_many", failing)
     out = tmp_path / "o.csv"
     code, err = label(src, out, tiny_path, capsys)
     assert code == 1 and "No space left on device" in err

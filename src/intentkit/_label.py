@@ -17,7 +17,8 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, repeat
+from operator import add, itemgetter
 from typing import IO, Any
 
 from intentkit._classifier import (
@@ -138,6 +139,13 @@ class _Writer:
         else:
             self.csv.writerow([*fields, *labels])
 
+    def write_many(self, rows: list[list[str]], labels: list[list[str]]) -> None:
+        if self.text is not None:
+            self.csv.writerows(map(add, rows, labels))
+        else:
+            for fields, values in zip(rows, labels):
+                self.write(fields, values)
+
     def close(self) -> None:
         if self.text is not None:
             self.text.flush()
@@ -197,7 +205,13 @@ def label(
     def chunks() -> Iterator[tuple[tuple[list[list[str]], list[str]], list[str]]]:
         rows = iter(table.rows)
         while chunk := list(islice(rows, CHUNK_ROWS)):
-            kept: list[list[str]] = []
+            kept: list[list[str]] = list(map(itemgetter(1), chunk))
+            if set(map(len, kept)) == {width}:  # no malformed rows: nothing to check one by one
+                stats.read += len(chunk)
+                keywords = list(map(itemgetter(key), kept))
+                yield (kept, keywords), keywords
+                continue
+            kept = []
             for line, fields in chunk:
                 stats.read += 1
                 if table.format in ("csv", "tsv") and len(fields) != width:
@@ -229,7 +243,7 @@ def label(
                     stats.results.extend(results)
                     labels = [label_fields(r) for r in results]
                 else:
-                    labels = [line.split("\t") for line in out]
+                    labels = list(map(str.split, out, repeat("\t")))
                 _write(writer, stats, kept, labels, only_keyword, stage_col)
                 _volumes(stats, table, kept)
                 if progress:
@@ -257,13 +271,13 @@ def _write(
     only_keyword: bool,
     stage_col: int,
 ) -> None:
-    for fields, values in zip(kept, labels):
-        writer.write([fields[1]] if only_keyword else fields, values)
-        if values[0]:
-            stats.intents[values[0]] += 1
-            stats.stages[values[stage_col]] += 1
-        else:
-            stats.empty += 1
+    writer.write_many([[f[1]] for f in kept] if only_keyword else kept, labels)
+    intents = Counter(map(itemgetter(0), labels))
+    stats.empty += intents.pop("", 0)
+    stats.intents.update(intents)
+    stages = Counter(map(itemgetter(stage_col), labels))
+    stages.pop("", None)
+    stats.stages.update(stages)
     stats.written += len(kept)
 
 
