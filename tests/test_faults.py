@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import signal
 import subprocess
 import sys
@@ -45,6 +44,16 @@ def no_temp_files(folder: Path) -> bool:
             1,
             "in.csv:10002: invalid bytes",
         ),
+        (
+            b"keyword,v\n" + b"a,1\rb,2\n" * 10_000 + b"bad \xc3\x28 byte,2\n",
+            1,
+            "in.csv:20002: invalid bytes",
+        ),
+        (
+            b"keyword,v\n" + b"ok,1\n" * 20_000 + b'"unbalanced,1\nnext,2\n',
+            1,
+            "in.csv:20002: malformed quoting",
+        ),
         (b"volume,cpc\n1,2\n", 1, "in.csv:1: no keyword column found"),
         (b"keyword,v\n" + b"x" * 1_000_000 + b",1\nbuy,2\n", 0, "read 2 rows, wrote 2"),
     ],
@@ -54,6 +63,8 @@ def no_temp_files(folder: Path) -> bool:
         "nul-byte",
         "mixed-line-endings",
         "invalid-bytes",
+        "invalid-bytes-after-lone-cr-lines",
+        "unbalanced-quote-in-a-later-block",
         "no-column",
         "1mb-field",
     ],
@@ -119,16 +130,16 @@ def test_disk_full_leaves_no_output(
 
     src = tmp_path / "in.txt"
     src.write_text("".join(f"buy thing {i}\n" for i in range(30_000)))
-    original = _label._Writer.write_many
+    original = _label._Writer.write_lines
     calls = {"n": 0}
 
-    def failing(self: object, rows: list[list[str]], labels: list[list[str]]) -> None:
+    def failing(self: object, rows: list[list[str]], lines: list[str]) -> None:
         calls["n"] += 1
         if calls["n"] == 2:  # after a first chunk was written
             raise OSError(errno.ENOSPC, "No space left on device")
-        original(self, rows, labels)  # type: ignore[arg-type]
+        original(self, rows, lines)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_label._Writer, "write_many", failing)
+    monkeypatch.setattr(_label._Writer, "write_lines", failing)
     out = tmp_path / "o.csv"
     code, err = label(src, out, tiny_path, capsys)
     assert code == 1 and "No space left on device" in err
@@ -136,35 +147,31 @@ def test_disk_full_leaves_no_output(
 
 
 def test_sigint_mid_run_leaves_no_output(tiny_path: Path, tmp_path: Path) -> None:
-    src = tmp_path / "big.txt"
-    src.write_text("".join(f"buy running shoes size {i}\n" for i in range(400_000)))
+    """Interrupted mid-run (rows read, standard input still open, so the run cannot have
+    finished): no output file, no temporary file, exit code 130."""
     out = tmp_path / "o.csv"
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "intentkit._cli",
-            "label",
-            str(src),
-            "-o",
-            str(out),
-            "--model",
-            str(tiny_path),
+            *(sys.executable, "-m", "intentkit._cli", "label", "-", "-o", str(out)),
+            *("--model", str(tiny_path), "--input-format", "txt"),
         ],
+        stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
+    assert proc.stdin is not None
+    proc.stdin.write("".join(f"buy running shoes size {i}\n" for i in range(50_000)).encode())
+    proc.stdin.flush()
     deadline = time.monotonic() + 60
     while (
         not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and time.monotonic() < deadline
     ):
         time.sleep(0.01)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert "interrupted" in err and "Traceback" not in err
+    assert b"interrupted" in err and b"Traceback" not in err
     assert not out.exists() and no_temp_files(tmp_path)
-    assert os.path.getsize(src) > 0
 
 
 def test_shipped_model_is_checked_against_its_card(

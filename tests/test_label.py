@@ -356,3 +356,48 @@ def test_utf16_be_and_tsv_inputs(
             ("buy shoes", "10", "transactional"),
             ("pizza malmö", "20", "local"),
         ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+@pytest.mark.parametrize(
+    "stage_names", [("learn", "buy", "keep"), ('learn, "then"', "buy", "keep")]
+)
+def test_label_output_is_what_the_csv_writer_writes(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+    stage_names: tuple[str, str, str],
+) -> None:
+    """Chunks whose fields need quoting (delimiters, quotes, line breaks) and chunks that don't,
+    and stage names that need quoting, all give the csv module's own output."""
+    from intentkit import IntentClassifier, _label
+    from intentkit._label import label_fields
+
+    monkeypatch.setattr(_label, "CHUNK_ROWS", 3)
+    learn, buy, keep = stage_names
+    framework = {
+        "name": "mine",
+        "stages": [learn, buy, keep],
+        "intents": {"informational": learn, "commercial": learn, "transactional": buy}
+        | {"navigational": buy, "local": buy},
+        "cues": {"retention": keep, "renew": keep},
+    }
+    (tmp_path / "f.json").write_text(json.dumps(framework), encoding="utf-8")
+    rows = [[f"buy shoes {i}", "10"] for i in range(7)]
+    rows[4] = ["best, cheap\tshoes", 'say "hi"\nthere']
+    rows[5] = ["", "0"]
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["keyword", "volume"], *rows])
+    out = tmp_path / f"out{suffix}"
+    argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path)]
+    code, _, err = run([*argv, "--framework", str(tmp_path / "f.json")], capsys)
+    assert code == 0, err
+    clf = IntentClassifier(model=tiny_path, framework=framework)
+    expected = io.StringIO()
+    writer = csv.writer(expected, delimiter="\t" if suffix == ".tsv" else ",", lineterminator="\n")
+    writer.writerow(["keyword", "volume", *LABEL_COLUMNS])
+    writer.writerows([*r, *label_fields(clf.classify(r[0]))] for r in rows)
+    assert out.read_text(encoding="utf-8") == expected.getvalue()

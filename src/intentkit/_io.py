@@ -18,6 +18,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
@@ -130,42 +131,87 @@ def format_of(path: str, given: str | None) -> str:
 
 
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+_ANY_LONE_CR = re.compile(r"\r(?!\n)")
+_BLOCK_BYTES = 1 << 16
 
 
-def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[int, str]]:
-    r"""Decoded lines with their numbers; ``\n``, ``\r\n`` and a lone ``\r`` all end a line.
+def _text_blocks(binary: IO[bytes], encoding: str, path: str) -> Iterator[list[str]]:
+    r"""Decoded lines, a block at a time; ``\n``, ``\r\n`` and a lone ``\r`` all end a line.
 
-    Byte-oriented encodings are decoded line by line, so a bad byte is reported at its line.
+    Byte-oriented encodings are decoded a block of lines at a time; when a block holds a bad
+    byte it is decoded again line by line, so the error names its line.
     """
     if encoding.startswith("utf-16"):
         text = io.TextIOWrapper(binary, encoding=encoding, errors="strict", newline="")
-        no = 0
+        done = 0
+        block: list[str] = []
         try:
-            for no, line in enumerate(text, start=1):
-                yield no, line
+            for line in text:
+                block.append(line)
+                if len(block) == 4096:
+                    yield block
+                    done += len(block)
+                    block = []
         except UnicodeDecodeError as e:
             raise InputError(
-                path, no + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}"
+                path, done + len(block) + 1, f"invalid bytes for encoding {e.encoding}: {e.reason}"
             ) from None
         finally:
             text.detach()
+        if block:
+            yield block
         return
-    no = 0
+    done = 0
     first_encoding = encoding
     encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    for raw in binary:
+    while batch := binary.readlines(_BLOCK_BYTES):
         try:
-            line = raw.decode(first_encoding if no == 0 else encoding)
+            if done == 0:
+                lines = [batch[0].decode(first_encoding)]
+                lines += map(bytes.decode, batch[1:], repeat(encoding))
+            else:
+                lines = list(map(bytes.decode, batch, repeat(encoding)))
+        except UnicodeDecodeError:
+            lines = _decode_one_by_one(
+                batch, first_encoding if done == 0 else encoding, encoding, path, done
+            )
+        joined = "".join(lines)
+        if "\r" in joined and _ANY_LONE_CR.search(joined):
+            lines = [
+                part
+                for line in lines
+                for part in (_LONE_CR.split(line) if "\r" in line[:-2] else (line,))
+            ]
+        yield lines
+        done += len(lines)
+
+
+def _decode_one_by_one(
+    batch: list[bytes], first: str, encoding: str, path: str, done: int
+) -> list[str]:
+    """Decode a block that holds a bad byte line by line; raise at the first bad line."""
+    lines: list[str] = []
+    for k, raw in enumerate(batch):
+        try:
+            line = raw.decode(first if k == 0 else encoding)
         except UnicodeDecodeError as e:
+            before = sum(len(_LONE_CR.split(x)) if "\r" in x[:-2] else 1 for x in lines)
             raise InputError(
                 path,
-                no + 1,
+                done + before + 1,
                 f"invalid bytes for encoding {encoding} at byte {e.start + 1}: {e.reason}",
             ) from None
-        parts = _LONE_CR.split(line) if "\r" in line[:-2] else (line,)
-        for part in parts:
+        lines.append(line)
+    return lines
+
+
+def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[int, str]]:
+    """The lines of :func:`_text_blocks` one by one, with their numbers (from 1)."""
+    no = 0
+    for block in _text_blocks(binary, encoding, path):
+        for line in block:
             no += 1
-            yield no, part
+            yield no, line
 
 
 def open_table(
@@ -186,8 +232,8 @@ def open_table(
         codecs.lookup(enc)
     except LookupError:
         raise InputError(path, None, f"unknown encoding {enc!r}") from None
-    lines = _text_lines(binary, enc, path)
     if fmt == "txt":
+        lines = _text_lines(binary, enc, path)
 
         def txt_rows() -> Iterator[tuple[int, list[str]]]:
             for no, line in lines:
@@ -195,28 +241,22 @@ def open_table(
 
         return Table(path, fmt, enc, "", ["keyword"], 0, txt_rows())
     if fmt == "jsonl":
-        return _open_jsonl(path, lines, enc, column)
-    first = next(lines, None)
+        return _open_jsonl(path, _text_lines(binary, enc, path), enc, column)
+    stream = chain.from_iterable(_text_blocks(binary, enc, path))
+    first = next(stream, None)
     if first is None:
         raise InputError(path, None, "the file is empty")
-    delimiter = "\t" if fmt == "tsv" else detect_delimiter(first[1])
-    header = next(csv.reader([first[1]], delimiter=delimiter))
+    delimiter = "\t" if fmt == "tsv" else detect_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
     if header:
         header[0] = header[0].lstrip("\ufeff")
     keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
     volume_index = _optional_column(header, VOLUME_COLUMNS)
 
     def csv_rows() -> Iterator[tuple[int, list[str]]]:
-        state = {"line": 1}
-
-        def source() -> Iterator[str]:
-            for no, line in lines:
-                state["line"] = no
-                yield line
-
-        reader = csv.reader(source(), delimiter=delimiter, strict=True)
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
         while True:
-            start = state["line"] + 1
+            start = reader.line_num + 2  # the header is line 1, read before the reader
             try:
                 fields = next(reader)
             except StopIteration:

@@ -17,13 +17,16 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import add, itemgetter
 from typing import IO, Any
+
+import numpy as np
 
 from intentkit._classifier import (
     SECONDARY_NAMES,
     IntentClassifier,
+    Packed,
     _decide_packed,
     _gc_paused,
     _unpack,
@@ -57,10 +60,14 @@ def label_lines(clf: IntentClassifier, keywords: list[str]) -> list[str]:
     What :func:`label_fields` gives for ``clf.classify(keyword)``, without building the
     :class:`Classification`: one string per row is also cheap to send back from a worker process.
     """
+    return _lines(clf, clf._packed_chunk(keywords))
+
+
+def _lines(clf: IntentClassifier, packed: Packed) -> list[str]:
     score = clf._conversion_score
     names = SECONDARY_NAMES
     out = []
-    for d in _unpack(clf, clf._packed_chunk(keywords)):
+    for d in _unpack(clf, packed):
         if d is None:
             out.append(_EMPTY)
             continue
@@ -69,6 +76,26 @@ def label_lines(clf: IntentClassifier, keywords: list[str]) -> list[str]:
             _LINE % (_NAMES[t], p[t], *p, names[secondary], language, stage, _LEVELS[t], score(p))
         )
     return out
+
+
+Labelled = tuple[list[str], dict[str, int], dict[str, int], int]
+"""A chunk's label lines, its counts by intent and by stage, and its number of empty keywords."""
+
+
+def _label_chunk(clf: IntentClassifier, keywords: list[str]) -> Labelled:
+    packed = clf._packed_chunk(keywords)
+    _, top, _, stage, _, empty = packed
+    keep = np.ones(len(top), dtype=bool)
+    keep[empty] = False
+    stages = clf.framework.stages
+    by_intent = np.bincount(top[keep], minlength=len(_NAMES)).tolist()
+    by_stage = np.bincount(stage[keep], minlength=len(stages)).tolist()
+    return (
+        _lines(clf, packed),
+        {name: n for name, n in zip(_NAMES, by_intent) if n},
+        {name: n for name, n in zip(stages, by_stage) if n},
+        len(empty),
+    )
 
 
 def label_fields(r: Classification) -> list[str]:
@@ -109,9 +136,8 @@ class _Writer:
         self.text: io.TextIOWrapper | None = None
         if fmt in ("csv", "tsv", "txt"):
             self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
-            self.csv = csv.writer(
-                self.text, delimiter="\t" if fmt in ("tsv", "txt") else ",", lineterminator="\n"
-            )
+            self.delimiter = "\t" if fmt in ("tsv", "txt") else ","
+            self.csv = csv.writer(self.text, delimiter=self.delimiter, lineterminator="\n")
             self.csv.writerow([*header, *LABEL_COLUMNS])
         elif fmt == "xlsx":
             try:
@@ -138,6 +164,25 @@ class _Writer:
             self.ws.append([*fields, *labels])
         else:
             self.csv.writerow([*fields, *labels])
+
+    def write_lines(self, rows: list[list[str]], lines: list[str]) -> None:
+        """Write rows with their tab-joined label lines (:func:`label_lines`).
+
+        When no field and no label needs quoting (nearly always), the lines are joined here in a
+        few whole-chunk operations, as the csv writer would have written them; otherwise the
+        chunk goes through the csv writer.
+        """
+        if self.text is not None:
+            d = self.delimiter
+            fields = "".join(chain.from_iterable(rows))
+            labels = "".join(lines)
+            if not any(c in fields or c in labels for c in (d, '"', "\r", "\n")):
+                if d != "\t":
+                    lines = list(map(str.replace, lines, repeat("\t"), repeat(d)))
+                body = map(add, map(d.join, rows), map(add, repeat(d), lines))
+                self.text.write("\n".join(body) + "\n" if rows else "")
+                return
+        self.write_many(rows, list(map(str.split, lines, repeat("\t"))))
 
     def write_many(self, rows: list[list[str]], labels: list[list[str]]) -> None:
         if self.text is not None:
@@ -235,16 +280,21 @@ def label(
     only_keyword = table.format == "jsonl" and out_fmt != "jsonl"
     stage_col = LABEL_COLUMNS.index("stage")
     try:
-        work: Any = _decide_packed if keep_results else label_lines
+        work: Any = _decide_packed if keep_results else _label_chunk
         with _gc_paused():
             for (kept, keywords), out in clf._map_chunks(chunks(), work, n_jobs):
                 if stats.results is not None:
                     results = list(map(clf._build, keywords, _unpack(clf, out)))
                     stats.results.extend(results)
                     labels = [label_fields(r) for r in results]
+                    _write(writer, stats, kept, labels, only_keyword, stage_col)
                 else:
-                    labels = list(map(str.split, out, repeat("\t")))
-                _write(writer, stats, kept, labels, only_keyword, stage_col)
+                    lines, intents, stages, empty = out
+                    writer.write_lines([[f[1]] for f in kept] if only_keyword else kept, lines)
+                    stats.intents.update(intents)
+                    stats.stages.update(stages)
+                    stats.empty += empty
+                    stats.written += len(kept)
                 _volumes(stats, table, kept)
                 if progress:
                     _progress(stats, started, size, position() if position else None)
