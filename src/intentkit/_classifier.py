@@ -42,6 +42,7 @@ CHUNK_SIZE = 4096
 _INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
 _LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
 _RANGE = range(len(_INTENTS))
+_I0, _I1, _I2, _I3, _I4 = _INTENTS  # a dict display is three times faster than dict(zip())
 _LEVELS = [INTENT_LEVEL[i] for i in _INTENTS]
 _object_new = object.__new__
 # The slot setters of every pydantic model, called directly (no attribute look-up per call).
@@ -334,6 +335,7 @@ class IntentClassifier:
         if decided is None:
             return self._empty(keyword, self._version)
         p, t, secondary, language, stage = decided
+        p0, p1, p2, p3, p4 = p
         conversion = _object_new(ConversionPrior)
         _set_dict(conversion, {"level": _LEVELS[t], "score": self._conversion_score(p)})
         _set_fields(conversion, _CONVERSION_FIELDS)
@@ -346,7 +348,7 @@ class IntentClassifier:
                 "keyword": keyword,
                 "intent": _INTENTS[t],
                 "confidence": p[t],
-                "probabilities": dict(zip(_INTENTS, p)),
+                "probabilities": {_I0: p0, _I1: p1, _I2: p2, _I3: p3, _I4: p4},
                 "secondary": [*_SECONDARY[secondary]],
                 "language": language,
                 "stage": stage,
