@@ -36,7 +36,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from intentkit._features import MAX_PHRASE_TOKENS, NOUN_KINDS, Featurizer, cue_bits
+from intentkit._features import (
+    CHAR_NGRAMS,
+    MAX_PHRASE_TOKENS,
+    NOUN_KINDS,
+    Featurizer,
+    cue_bits,
+)
 from intentkit._model import FloatArray, IntArray
 from intentkit._text import fold, tokenize
 
@@ -154,6 +160,8 @@ class Scorer:
             first, second = phrase.split(" ", 2)[:2]
             self._second.setdefault(first, set()).add(second)
         self._init_phrase_keys()
+        self._word_index = {n[2:]: j for n, j in vocab.items() if n.startswith("w:")}
+        self._gram_index = {n[2:]: j for n, j in vocab.items() if n.startswith("c:")}
         self._tokens: dict[str, _Token] = {}
         self._ids: dict[str, int] = {}
         self._meta = np.zeros((1024, 4), dtype=np.int64)
@@ -223,6 +231,21 @@ class Scorer:
         order = np.lexsort((-width, start))
         return start[order], width[order], phrase[order]
 
+    def _token_indices(self, token: str, folded: str) -> list[int]:
+        """Indices of :meth:`Featurizer.token_features`, in its order, without building names."""
+        words, grams = self._word_index, self._gram_index
+        out = [j for j in (words.get(token),) if j is not None]
+        if folded != token and (j := words.get(folded)) is not None:
+            out.append(j)
+        padded = f"<{token}>"
+        size = len(padded)
+        lo, hi = CHAR_NGRAMS
+        found = map(
+            grams.get, [padded[i : i + n] for n in range(lo, hi + 1) for i in range(size - n + 1)]
+        )
+        out += [j for j in found if j is not None]
+        return out
+
     def _flags(self, names: list[str]) -> list[int]:
         vocab = self.featurizer.vocabulary
         return [j for j in map(vocab.get, names) if j is not None]
@@ -266,7 +289,7 @@ class Scorer:
         for token in tokens:
             folded = fold(token)
             unit_names, cls_name, cues = self._unit(folded)
-            alone_idx = self._flags(feat.token_features(token))
+            alone_idx = self._token_indices(token, folded)
             unit_idx = alone_idx + self._flags(unit_names)
             cls = self._classes.get(cls_name, UNKNOWN)
             prepared.append(
