@@ -363,15 +363,16 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
             assert batch_cues == e.cues == cues == cue_bits(featurizer.context_features(k.split()))
 
 
+def golden_words() -> list[str]:
+    """Every word of the golden file's keywords (with repeats), for random real-looking keywords."""
+    golden = Path(__file__).resolve().parent / "data" / "golden.tsv"
+    lines = golden.read_text(encoding="utf-8").splitlines()[1:]
+    return " ".join(line.split("\t")[0] for line in lines).split()
+
+
 def test_batch_equals_single_bit_for_bit_on_the_shipped_model() -> None:
     """A batch of thousands and a batch of one run the same vectorised code: identical results."""
-    root = Path(__file__).resolve().parent.parent
-    golden = root / "tests" / "data" / "golden.tsv"
-    words = " ".join(
-        line.split("\t")[0] for line in golden.read_text(encoding="utf-8").splitlines()[1:]
-    ).split()
-    rng = np.random.default_rng(11)
-    xs = [" ".join(rng.choice(words, size=rng.integers(1, 6))) for _ in range(5000)]
+    xs = random_keywords(5000, seed=11, words=golden_words(), longest=5)
     # Keywords without tokens, punctuation, non-ASCII, new and very long ones, among the rest.
     odd = ["", "  ", "!!", "Köp SKOR!", "near me", "x" * 600, "how to how to", "zq9 wxq"]
     xs = [x for pair in zip(xs, odd * 625) for x in pair]
@@ -382,13 +383,8 @@ def test_batch_equals_single_bit_for_bit_on_the_shipped_model() -> None:
 def test_secondary_lists_the_other_likely_intents_most_likely_first() -> None:
     from intentkit.types import SECONDARY_THRESHOLD
 
-    root = Path(__file__).resolve().parent.parent
-    golden = root / "tests" / "data" / "golden.tsv"
-    words = " ".join(
-        line.split("\t")[0] for line in golden.read_text(encoding="utf-8").splitlines()[1:]
-    ).split()
     clf = IntentClassifier()
-    results = clf.classify_many(random_keywords(3000, seed=5, words=words, longest=4))
+    results = clf.classify_many(random_keywords(3000, seed=5, words=golden_words(), longest=4))
     counts = {len(r.secondary) for r in results}
     assert {0, 1, 2} <= counts  # the set exercises lists of several lengths
     for r in results:
