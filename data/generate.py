@@ -175,6 +175,7 @@ TEMPLATES: list[Template] = [
             "which {product} should i buy",
             "{brand} alternatives",
             "{plural} comparison",
+            "{plural}",
         ],
     ),
     *_t(
