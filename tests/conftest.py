@@ -50,7 +50,7 @@ def tiny_model() -> Model:
             "model_version": "tiny-1",
             "intents": list(INTENT_ORDER),
             "char_ngrams": [3, 5],
-            "features_version": 4,
+            "features_version": 5,
         },
     )
 

@@ -344,6 +344,8 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
         "tumba",
         "zammadq",  # rare words, in the __rare__ class
         "frobnicate",
+        "20kgq",  # a number with a unit and a model code, in classes of their own
+        "qx9000",
     ]
     rng = np.random.default_rng(7)
     keywords += [" ".join(rng.choice(tokens, size=rng.integers(1, 8))) for _ in range(3000)]

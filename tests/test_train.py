@@ -164,6 +164,12 @@ def test_rare_words_get_a_class_of_their_own() -> None:
         "best login"
     )
     assert "b:__brand__ login" in feat.features("acme login")  # lexicon classes come first
+    sizes = feat.features("bench 20kg 140x200")
+    assert "b:__measure__ __measure__" in sizes and sizes.count("L:measure") == 2
+    assert "b:^ __code__" in feat.features("s25 ultra") and "L:code" in feat.features("k5")
+    assert "b:__num__ $" in feat.features("rtx 5070")  # a bare number stays a number
+    known_code = Featurizer(Lexicon.build(), known=frozenset({"ps5"})).features("ps5 slim")
+    assert "b:^ ps5" in known_code and "L:code" not in known_code  # a learned word is itself
     rows = [
         Row("buy shoes", "transactional", vertical="a"),
         Row("buy boots", "transactional", vertical="b"),

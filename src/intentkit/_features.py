@@ -7,7 +7,8 @@ A keyword becomes a bag of named features, each counted:
   carry misspellings, inflections and compounds ("elbilar", "försäkrig") and the language;
 - ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
   (``__brand__``, ``__place__``, ``__product__``, ``__service__``, ``__venue__``, ``__topic__``,
-  ``__domain__``, ``__year__``, ``__num__``), words the model has
+  ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for an unknown number with a unit
+  such as "20kg" or "140x200", ``__code__`` for an unknown model code such as "s25" or "k5"), words the model has
   not learned by ``__rare__``, and ``^``/``$`` at the edges, so "acme login" shares
   ``b:__brand__ login`` with "netflix login" and an unknown name on its own ("zammad") looks like
   the unknown names of the training data;
@@ -38,13 +39,15 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 NOUN_KINDS = ("product", "service", "venue", "topic")
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 MAX_PHRASE_TOKENS = 4
 
 _YEAR = re.compile(r"(19|20)\d\d")
 _NUMBER = re.compile(r"\d+([.,/-]\d+)*")
+_MEASURE = re.compile(r"\d+([.,x]\d+)*[a-z]{1,4}|\d+x\d+(x\d+)?")
+_CODE = re.compile(r"[a-z]{1,4}\d+[a-z0-9]*")
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,6}")
 
 
@@ -226,6 +229,12 @@ class Featurizer:
             return "__year__"
         if _NUMBER.fullmatch(tok):
             return "__num__"
+        if tok in known:
+            return tok
+        if _MEASURE.fullmatch(tok):
+            return "__measure__"
+        if _CODE.fullmatch(tok):
+            return "__code__"
         return tok
 
     def features(self, keyword: str, known: frozenset[str] | None = None) -> list[str]:

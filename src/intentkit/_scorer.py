@@ -54,6 +54,8 @@ _SPECIAL = (
     "__domain__",
     "__year__",
     "__num__",
+    "__measure__",
+    "__code__",
     "__rare__",
     *(f"__{kind}__" for kind in NOUN_KINDS),
 )
