@@ -20,6 +20,8 @@ TINY_WEIGHTS = {
     "L:only_brand": ("navigational", 2.0),
     "L:place": ("local", 2.0),
     "w:köpa": ("transactional", 3.0),
+    "X:commercial@place": ("local", 2.5),
+    "X:transactional@place": ("transactional", 1.0),
 }
 TINY_LANG = {"c:<kö": 4.0, "w:how": -2.0, "w:best": -2.0}
 
@@ -42,6 +44,7 @@ def tiny_model() -> Model:
         lexicon=Lexicon.build(
             brands=["netflix", "acme corp"],
             places=["malmö", "new york"],
+            cues=[("best", "commercial"), ("buy", "transactional"), ("best pizza", "commercial")],
             stage_cues=[("login", "retention"), ("mina sidor", "retention"), ("förnya", "renew")],
         ),
         meta={
@@ -50,7 +53,7 @@ def tiny_model() -> Model:
             "model_version": "tiny-1",
             "intents": list(INTENT_ORDER),
             "char_ngrams": [3, 5],
-            "features_version": 5,
+            "features_version": 6,
         },
     )
 

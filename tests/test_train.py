@@ -202,3 +202,23 @@ def test_noun_kinds_are_classes_and_survive_save_and_load(tmp_path: Path) -> Non
     model = dataclasses.replace(tiny_model(), lexicon=lex)
     model.save(tmp_path / "m.npz")
     assert load_model(tmp_path / "m.npz").lexicon.kinds == lex.kinds
+
+
+def test_a_cue_next_to_a_place_is_a_feature_of_its_own() -> None:
+    from intentkit._features import CUE_INTENTS, POST_PURCHASE_BITS, Featurizer, Lexicon, cue_bits
+    from intentkit._model import INTENT_ORDER
+
+    assert tuple(INTENT_ORDER) == CUE_INTENTS
+    lex = Lexicon.build(
+        places=["malmö", "new york"],
+        cues=[("bästa", "commercial"), ("boka", "transactional"), ("logga in", "navigational")],
+        stage_cues=[("logga in", "retention")],
+    )
+    feat = Featurizer(lex, known=frozenset())
+    assert "X:commercial@place" in feat.features("bästa pizza malmö")
+    assert "X:commercial@place" not in feat.features("bästa pizza")  # no place, no crossing
+    assert "X:transactional@place" in feat.features("boka frisör i new york")  # a place phrase
+    context = feat.context_features(["logga", "in", "malmo"])
+    assert "X:navigational@place" in context
+    bits = cue_bits(context)
+    assert bits & POST_PURCHASE_BITS == 1 and bits >> 2 == 1 << CUE_INTENTS.index("navigational")

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pydantic import BaseModel
 
-from intentkit._features import Featurizer
+from intentkit._features import POST_PURCHASE_BITS, Featurizer
 from intentkit._model import INTENT_ORDER, LANGUAGE_MARGIN, FloatArray, IntArray, Model, load_model
 from intentkit._scorer import Batch, Encoded, Scorer
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
@@ -284,7 +284,7 @@ class IntentClassifier:
         for j, s in enumerate(self._stage_index):
             mass[:, s] += p[:, j]
         stage = mass.argmax(axis=1)
-        forced = self._cue_stage_index[batch.cues]
+        forced = self._cue_stage_index[batch.cues & POST_PURCHASE_BITS]
         stage = np.where(forced >= 0, forced, stage)
         return p, top, language, stage, secondary, batch.empty
 
@@ -316,7 +316,7 @@ class IntentClassifier:
             elif p_sv <= 0.5 - LANGUAGE_MARGIN:
                 language = "en"
         stages = self.framework.stages
-        forced = int(self._cue_stage_index[encoded.cues])
+        forced = int(self._cue_stage_index[encoded.cues & POST_PURCHASE_BITS])
         if forced >= 0:
             return p, t, secondary, language, stages[forced]
         mass = [0.0] * len(stages)

@@ -14,7 +14,8 @@ A keyword becomes a bag of named features, each counted:
   the unknown names of the training data;
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
   that is only a brand or only a place, a one-word keyword), ``Q:<intent>`` for each cue phrase of an intent and
-  ``S:<cue set>`` for each post-purchase phrase.
+  ``S:<cue set>`` for each post-purchase phrase;
+- ``X:<intent>@place`` when a keyword with a cue of that intent also names a place.
 
 A word is rare when the model has no ``w:`` feature for it (fewer than two training keywords
 had it). In training, whether a word is rare is decided without the keyword's own vertical (a
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
-FEATURES_VERSION = 5
+FEATURES_VERSION = 6
 NOUN_KINDS = ("product", "service", "venue", "topic")
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 MAX_PHRASE_TOKENS = 4
@@ -198,6 +199,8 @@ class Featurizer:
             for a, b in itertools.pairwise(classes)
             if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
         )
+        if "__place__" in classes:
+            flags.extend(place_crossings(cue_bits(flags)))
         return flags
 
     def lexicon_match(self, phrase: str, flags: list[str]) -> str:
@@ -267,6 +270,29 @@ class Featurizer:
         return out, cue_bits(context)
 
 
+CUE_INTENTS = ("informational", "commercial", "transactional", "navigational", "local")
+POST_PURCHASE_BITS = 3
+"""The bits of :func:`cue_bits` that are post-purchase cues (the journey stage reads only these)."""
+
+
 def cue_bits(context: list[str]) -> int:
-    """The post-purchase cue bits of a keyword's context features: 1 retention, 2 renew."""
-    return ("S:retention" in context) | (2 * ("S:renew" in context))
+    """The cue bits of a keyword's context features.
+
+    1 a retention cue, 2 a renew cue (:data:`POST_PURCHASE_BITS`), and ``4 << k`` a cue of the
+    k-th intent of :data:`CUE_INTENTS`.
+    """
+    bits = ("S:retention" in context) | (2 * ("S:renew" in context))
+    for k, intent in enumerate(CUE_INTENTS):
+        if "Q:" + intent in context:
+            bits |= 4 << k
+    return bits
+
+
+def place_crossings(bits: int) -> list[str]:
+    """``X:<intent>@place`` for each intent cue of a keyword that also names a place.
+
+    A linear model cannot otherwise tell that a cue means something else next to a place: by the
+    taxonomy "best X" is commercial but "best X in <city>" local, and "book X" with a place stays
+    transactional.
+    """
+    return [f"X:{it}@place" for k, it in enumerate(CUE_INTENTS) if bits & (4 << k)]

@@ -38,6 +38,7 @@ import numpy as np
 
 from intentkit._features import (
     CHAR_NGRAMS,
+    CUE_INTENTS,
     MAX_PHRASE_TOKENS,
     NOUN_KINDS,
     Featurizer,
@@ -71,7 +72,7 @@ class Encoded(NamedTuple):
     classes: list[int]
     """The class sequence, ``BOS`` and ``EOS`` included; its adjacent pairs are the bigrams."""
     cues: int
-    """Post-purchase cue bits: 1 retention, 2 renew."""
+    """Cue bits (:func:`~intentkit._features.cue_bits`): 1 retention, 2 renew, ``4 << k`` intent k."""
 
 
 class Batch(NamedTuple):
@@ -91,7 +92,7 @@ class Batch(NamedTuple):
     """Every keyword's class sequence, ``BOS`` and ``EOS`` included, one after the other."""
     class_owner: IntArray
     cues: IntArray
-    """Post-purchase cue bits per keyword."""
+    """Cue bits per keyword (as :attr:`Encoded.cues`)."""
     empty: list[int]
     """Keywords without tokens."""
 
@@ -153,6 +154,9 @@ class Scorer:
             if "L:only_" + name.strip("_") in vocab
         }
         self._one_word = vocab.get("L:one_word", -1)
+        self._place = classes["__place__"]
+        self._cross = [(4 << k, vocab.get(f"X:{it}@place", -1)) for k, it in enumerate(CUE_INTENTS)]
+        self._cross = [(bit, j) for bit, j in self._cross if j >= 0]
         self._only_array = np.full(len(classes) + 2, -1, dtype=np.int64)
         for cls_id, j in self._only.items():
             self._only_array[cls_id] = j
@@ -437,12 +441,22 @@ class Scorer:
                 )
             )
         slow_parts = [list(chain.from_iterable(p)) for p in zip(*parts)] or [[]] * 6
+        extras = [extra.ravel()[keep], phrase_extra, np.array(slow_parts[2], dtype=np.int64)]
+        owners = [extra_owner[keep], phrase_owner, np.array(slow_parts[3], dtype=np.int64)]
+        if self._cross:
+            # Last in each keyword's extras, as in :meth:`_encode_tokens` (slow ones have theirs).
+            placed = np.zeros(n, dtype=bool)
+            placed[class_owner[classes == self._place]] = True
+            for bit, j in self._cross:
+                who = np.flatnonzero(placed & (cues & bit > 0))
+                extras.append(np.full(len(who), j, dtype=np.int64))
+                owners.append(who)
         return Batch(
             n,
             _join(rows, slow_parts[0]),
             _join(row_owner, slow_parts[1]),
-            _join(np.concatenate((extra.ravel()[keep], phrase_extra)), slow_parts[2]),
-            _join(np.concatenate((extra_owner[keep], phrase_owner)), slow_parts[3]),
+            np.concatenate(extras),
+            np.concatenate(owners),
             _join(classes, slow_parts[4]),
             _join(class_owner, slow_parts[5]),
             cues,
@@ -471,6 +485,8 @@ class Scorer:
             if any(bits):
                 for b in bits:
                     cues |= b
+                if cues > 3 and self._place in types:
+                    extra += self._crossings(cues)
             return _encoded((list(units), extra, [BOS, *types, EOS], cues))
         rows: list[int] = []
         classes = [BOS]
@@ -512,7 +528,13 @@ class Scorer:
                 extra.append(only)
         if n == 1 and self._one_word >= 0:
             extra.append(self._one_word)
+        if cues > 3 and self._place in classes:
+            extra += self._crossings(cues)
         return _encoded((rows, extra, classes, cues))
+
+    def _crossings(self, cues: int) -> list[int]:
+        """Feature indices of :func:`~intentkit._features.place_crossings` for these cue bits."""
+        return [j for bit, j in self._cross if cues & bit]
 
     def _has_phrase(self, infos: list[_Token]) -> bool:
         """Whether some token is followed by the second word of a lexicon phrase it starts."""
