@@ -22,6 +22,7 @@ TINY_WEIGHTS = {
     "w:köpa": ("transactional", 3.0),
     "X:commercial@place": ("local", 2.5),
     "X:transactional@place": ("transactional", 1.0),
+    "X:retention@brand": ("navigational", 1.5),
 }
 TINY_LANG = {"c:<kö": 4.0, "w:how": -2.0, "w:best": -2.0}
 
@@ -53,7 +54,7 @@ def tiny_model() -> Model:
             "model_version": "tiny-1",
             "intents": list(INTENT_ORDER),
             "char_ngrams": [3, 5],
-            "features_version": 6,
+            "features_version": 7,
         },
     )
 

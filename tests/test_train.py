@@ -222,3 +222,6 @@ def test_a_cue_next_to_a_place_is_a_feature_of_its_own() -> None:
     assert "X:navigational@place" in context
     bits = cue_bits(context)
     assert bits & POST_PURCHASE_BITS == 1 and bits >> 2 == 1 << CUE_INTENTS.index("navigational")
+    branded = Featurizer(Lexicon.build(brands=["telia"], stage_cues=[("säga upp", "retention")]))
+    assert "X:retention@brand" in branded.features("säga upp telia bredband")
+    assert "X:retention@brand" not in branded.features("säga upp gymkort")  # no brand

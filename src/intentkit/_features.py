@@ -15,7 +15,8 @@ A keyword becomes a bag of named features, each counted:
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
   that is only a brand or only a place, a one-word keyword), ``Q:<intent>`` for each cue phrase of an intent and
   ``S:<cue set>`` for each post-purchase phrase;
-- ``X:<intent>@place`` when a keyword with a cue of that intent also names a place.
+- ``X:<intent>@place`` when a keyword with a cue of that intent also names a place, and
+  ``X:<cue set>@brand`` when a post-purchase cue comes with a brand (see :func:`crossings`).
 
 A word is rare when the model has no ``w:`` feature for it (fewer than two training keywords
 had it). In training, whether a word is rare is decided without the keyword's own vertical (a
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 
 CHAR_NGRAMS = (3, 5)
-FEATURES_VERSION = 6
+FEATURES_VERSION = 7
 NOUN_KINDS = ("product", "service", "venue", "topic")
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 MAX_PHRASE_TOKENS = 4
@@ -199,8 +200,7 @@ class Featurizer:
             for a, b in itertools.pairwise(classes)
             if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
         )
-        if "__place__" in classes:
-            flags.extend(place_crossings(cue_bits(flags)))
+        flags.extend(crossings(cue_bits(flags), "__place__" in classes, "__brand__" in classes))
         return flags
 
     def lexicon_match(self, phrase: str, flags: list[str]) -> str:
@@ -288,11 +288,18 @@ def cue_bits(context: list[str]) -> int:
     return bits
 
 
-def place_crossings(bits: int) -> list[str]:
-    """``X:<intent>@place`` for each intent cue of a keyword that also names a place.
+def crossings(bits: int, place: bool, brand: bool) -> list[str]:
+    """Cues crossed with what a keyword names, which a linear model cannot combine by itself.
 
-    A linear model cannot otherwise tell that a cue means something else next to a place: by the
-    taxonomy "best X" is commercial but "best X in <city>" local, and "book X" with a place stays
-    transactional.
+    ``X:<intent>@place`` for each intent cue of a keyword that names a place: by the taxonomy
+    "best X" is commercial but "best X in <city>" local, and "book X" with a place stays
+    transactional. ``X:retention@brand`` and ``X:renew@brand`` for a post-purchase cue next to a
+    brand: "how to cancel <brand>" needs that brand's page (navigational), "how to cancel a gym
+    membership" is a question (informational).
     """
-    return [f"X:{it}@place" for k, it in enumerate(CUE_INTENTS) if bits & (4 << k)]
+    out = []
+    if place:
+        out += [f"X:{it}@place" for k, it in enumerate(CUE_INTENTS) if bits & (4 << k)]
+    if brand:
+        out += [f"X:{cue}@brand" for cue, bit in (("retention", 1), ("renew", 2)) if bits & bit]
+    return out

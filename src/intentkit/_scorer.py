@@ -155,8 +155,11 @@ class Scorer:
         }
         self._one_word = vocab.get("L:one_word", -1)
         self._place = classes["__place__"]
-        self._cross = [(4 << k, vocab.get(f"X:{it}@place", -1)) for k, it in enumerate(CUE_INTENTS)]
-        self._cross = [(bit, j) for bit, j in self._cross if j >= 0]
+        self._brand = classes["__brand__"]
+        place = [(4 << k, vocab.get(f"X:{it}@place", -1)) for k, it in enumerate(CUE_INTENTS)]
+        brand = [(1, vocab.get("X:retention@brand", -1)), (2, vocab.get("X:renew@brand", -1))]
+        self._cross_place = [(bit, j) for bit, j in place if j >= 0]
+        self._cross_brand = [(bit, j) for bit, j in brand if j >= 0]
         self._only_array = np.full(len(classes) + 2, -1, dtype=np.int64)
         for cls_id, j in self._only.items():
             self._only_array[cls_id] = j
@@ -443,12 +446,15 @@ class Scorer:
         slow_parts = [list(chain.from_iterable(p)) for p in zip(*parts)] or [[]] * 6
         extras = [extra.ravel()[keep], phrase_extra, np.array(slow_parts[2], dtype=np.int64)]
         owners = [extra_owner[keep], phrase_owner, np.array(slow_parts[3], dtype=np.int64)]
-        if self._cross:
-            # Last in each keyword's extras, as in :meth:`_encode_tokens` (slow ones have theirs).
-            placed = np.zeros(n, dtype=bool)
-            placed[class_owner[classes == self._place]] = True
-            for bit, j in self._cross:
-                who = np.flatnonzero(placed & (cues & bit > 0))
+        # Crossings come last in each keyword's extras, place ones first, as in _encode_tokens;
+        # slow keywords have theirs already.
+        for cls, crossed in ((self._place, self._cross_place), (self._brand, self._cross_brand)):
+            if not crossed:
+                continue
+            named = np.zeros(n, dtype=bool)
+            named[class_owner[classes == cls]] = True
+            for bit, j in crossed:
+                who = np.flatnonzero(named & (cues & bit > 0))
                 extras.append(np.full(len(who), j, dtype=np.int64))
                 owners.append(who)
         return Batch(
@@ -485,8 +491,7 @@ class Scorer:
             if any(bits):
                 for b in bits:
                     cues |= b
-                if cues > 3 and self._place in types:
-                    extra += self._crossings(cues)
+                extra += self._crossings(cues, types)
             return _encoded((list(units), extra, [BOS, *types, EOS], cues))
         rows: list[int] = []
         classes = [BOS]
@@ -528,13 +533,18 @@ class Scorer:
                 extra.append(only)
         if n == 1 and self._one_word >= 0:
             extra.append(self._one_word)
-        if cues > 3 and self._place in classes:
-            extra += self._crossings(cues)
+        if cues:
+            extra += self._crossings(cues, classes)
         return _encoded((rows, extra, classes, cues))
 
-    def _crossings(self, cues: int) -> list[int]:
-        """Feature indices of :func:`~intentkit._features.place_crossings` for these cue bits."""
-        return [j for bit, j in self._cross if cues & bit]
+    def _crossings(self, cues: int, classes: Sequence[int]) -> list[int]:
+        """Feature indices of :func:`~intentkit._features.crossings` for a keyword's cue bits."""
+        out = []
+        if self._place in classes:
+            out += [j for bit, j in self._cross_place if cues & bit]
+        if self._brand in classes:
+            out += [j for bit, j in self._cross_brand if cues & bit]
+        return out
 
     def _has_phrase(self, infos: list[_Token]) -> bool:
         """Whether some token is followed by the second word of a lexicon phrase it starts."""
