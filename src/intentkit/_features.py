@@ -8,8 +8,8 @@ A keyword becomes a bag of named features, each counted:
 - ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
   (``__brand__``, ``__place__``, ``__product__``, ``__service__``, ``__venue__``, ``__topic__``,
   ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for an unknown number with a unit
-  such as "20kg" or "140x200", ``__code__`` for an unknown model code such as "s25" or "k5"), words the model has
-  not learned by ``__rare__``, and ``^``/``$`` at the edges, so "acme login" shares
+  such as "20kg" or "140x200", ``__code__`` for an unknown model code such as "s25" or "k5"),
+  words the model has not learned by ``__rare__``, and ``^``/``$`` at the edges, so "acme login" shares
   ``b:__brand__ login`` with "netflix login" and an unknown name on its own ("zammad") looks like
   the unknown names of the training data;
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
