@@ -270,19 +270,22 @@ class Featurizer:
         return out, cue_bits(context)
 
 
-CUE_INTENTS = ("informational", "commercial", "transactional", "navigational", "local")
+INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
+"""The intents in the order of every score column (defined here, where cue bits need it first)."""
 POST_PURCHASE_BITS = 3
 """The bits of :func:`cue_bits` that are post-purchase cues (the journey stage reads only these)."""
+CUE_BIT_COUNT = 2 + len(INTENT_ORDER)
+"""How many bits :func:`cue_bits` uses."""
 
 
 def cue_bits(context: list[str]) -> int:
     """The cue bits of a keyword's context features.
 
     1 a retention cue, 2 a renew cue (:data:`POST_PURCHASE_BITS`), and ``4 << k`` a cue of the
-    k-th intent of :data:`CUE_INTENTS`.
+    k-th intent of :data:`INTENT_ORDER`.
     """
     bits = ("S:retention" in context) | (2 * ("S:renew" in context))
-    for k, intent in enumerate(CUE_INTENTS):
+    for k, intent in enumerate(INTENT_ORDER):
         if "Q:" + intent in context:
             bits |= 4 << k
     return bits
@@ -299,7 +302,7 @@ def crossings(bits: int, place: bool, brand: bool) -> list[str]:
     """
     out = []
     if place:
-        out += [f"X:{it}@place" for k, it in enumerate(CUE_INTENTS) if bits & (4 << k)]
+        out += [f"X:{it}@place" for k, it in enumerate(INTENT_ORDER) if bits & (4 << k)]
     if brand:
         out += [f"X:{cue}@brand" for cue, bit in (("retention", 1), ("renew", 2)) if bits & bit]
     return out

@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, NOUN_KINDS, Featurizer, Lexicon
+from intentkit._features import INTENT_ORDER as INTENT_ORDER  # defined with the cue bits
 
-INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
 LANGUAGE_MARGIN = 0.15
 """``language`` is ``sv`` from a Swedish probability of 0.65, ``en`` up to 0.35, else ``unknown``."""
 FORMAT = "intentkit-model"

@@ -30,7 +30,7 @@ after its rows are written, so concurrent readers always find the rows of every 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain, pairwise, repeat
 from typing import NamedTuple
 
@@ -38,10 +38,11 @@ import numpy as np
 
 from intentkit._features import (
     CHAR_NGRAMS,
-    CUE_INTENTS,
+    CUE_BIT_COUNT,
     MAX_PHRASE_TOKENS,
     NOUN_KINDS,
     Featurizer,
+    crossings,
     cue_bits,
 )
 from intentkit._model import FloatArray, IntArray
@@ -156,10 +157,8 @@ class Scorer:
         self._one_word = vocab.get("L:one_word", -1)
         self._place = classes["__place__"]
         self._brand = classes["__brand__"]
-        place = [(4 << k, vocab.get(f"X:{it}@place", -1)) for k, it in enumerate(CUE_INTENTS)]
-        brand = [(1, vocab.get("X:retention@brand", -1)), (2, vocab.get("X:renew@brand", -1))]
-        self._cross_place = [(bit, j) for bit, j in place if j >= 0]
-        self._cross_brand = [(bit, j) for bit, j in brand if j >= 0]
+        self._cross_place = _crossing_table(vocab, place=True)
+        self._cross_brand = _crossing_table(vocab, place=False)
         self._only_array = np.full(len(classes) + 2, -1, dtype=np.int64)
         for cls_id, j in self._only.items():
             self._only_array[cls_id] = j
@@ -599,6 +598,16 @@ class Scorer:
             for c in range(out.shape[1]):
                 out[:, c] += np.bincount(who, weights=gathered[:, c], minlength=n)
         return out
+
+
+def _crossing_table(vocab: Mapping[str, int], *, place: bool) -> list[tuple[int, int]]:
+    """(cue bit, feature index) of each crossing :func:`crossings` names for a place or a brand."""
+    table = []
+    for b in range(CUE_BIT_COUNT):
+        for name in crossings(1 << b, place, not place):
+            if name in vocab:
+                table.append((1 << b, vocab[name]))
+    return table
 
 
 def _key(ids: list[int], base: int) -> int:
