@@ -36,25 +36,13 @@ from pathlib import Path
 import numpy as np
 
 from intentkit import IntentClassifier
-from intentkit._evaluate import markdown, score
-from intentkit._model import INTENT_ORDER
+from intentkit._dataset import Row, read_dataset, read_lexicon, read_shared_words
+from intentkit._evaluate import score_rows
+from intentkit._labels import Labelled, read_labelled
+from intentkit._metrics import expected_calibration_error, language_accuracy, markdown, score
 from intentkit._text import normalize
-from intentkit._train import (
-    C_GRID,
-    DEPLOYMENT_PRIOR,
-    Row,
-    _Design,
-    _fit,
-    _fit_language,
-    _softmax,
-    expected_calibration_error,
-    heldout_split,
-    language_neutral,
-    language_scores,
-    read_dataset,
-    read_lexicon,
-    read_shared_words,
-)
+from intentkit._train import DEPLOYMENT_PRIOR, Design, HeldOut, predict_heldout
+from intentkit.types import INTENT_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -163,34 +151,16 @@ def stage_section(clf: IntentClassifier) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(detail)
 
 
-def heldout_predictions() -> tuple[list[Row], np.ndarray, np.ndarray, list[bool]]:
+def heldout_predictions() -> HeldOut:
     data = ROOT / "data"
-    rows = read_dataset(data)
-    lexicon = read_lexicon(data)
-    tr, te = heldout_split(rows)
-    train_rows = [rows[i] for i in tr]
-    test_rows = [rows[i] for i in te]
-    design = _Design(train_rows, lexicon, 2)
-    coef, icpt, _ = _fit(
-        design, train_rows, list(range(len(train_rows))), C_GRID, 5, DEPLOYMENT_PRIOR
+    held = predict_heldout(
+        read_dataset(data),
+        read_lexicon(data),
+        prior=DEPLOYMENT_PRIOR,
+        shared_words=read_shared_words(data),
     )
-    shared = read_shared_words(data)
-    neutral = [language_neutral(r.keyword, lexicon, shared) for r in rows]
-    lang_coef, lang_icpt = _fit_language(
-        design, train_rows, list(range(len(train_rows))), [neutral[i] for i in tr]
-    )
-    test = _Design(test_rows, lexicon, 2, features=design.features)
-    x = test.matrix(list(range(len(test_rows))))
-    lang_p = 1 / (1 + np.exp(-(x @ lang_coef + lang_icpt)))
-    return test_rows, _softmax(x @ coef + icpt), lang_p, [neutral[i] for i in te]
-
-
-def read_semrush() -> list[tuple[str, list[str]]]:
-    with (SHARED / "dev" / "semrush-us.tsv").open(encoding="utf-8", newline="") as f:
-        return [
-            (r["keyword"], r["intents"].split("|"))
-            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        ]
+    assert held is not None, "the held-out split is empty"
+    return held
 
 
 def semrush_ceiling() -> str:
@@ -203,7 +173,7 @@ def semrush_ceiling() -> str:
             for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
             if "|" not in r["intents"]
         ]
-    design = _Design(rows, read_lexicon(ROOT / "data"), 2)
+    design = Design(rows, read_lexicon(ROOT / "data"), 2)
     x = design.matrix(list(range(len(rows))))
     y = np.array([FOUR.index(r.intent) for r in rows])
     seeds = sorted({r.vertical for r in rows})
@@ -227,7 +197,7 @@ def semrush_ceiling() -> str:
         m = score([FOUR[i] for i in y], [FOUR[i] for i in pred], FOUR)
         lines.append(
             f"| {name} | {m.macro_f1:.3f} | "
-            + " | ".join(f"{m.per_intent[c][1]:.3f}" for c in FOUR)
+            + " | ".join(f"{m.per_class[c].recall:.3f}" for c in FOUR)
             + " |"
         )
     return (
@@ -239,27 +209,28 @@ def semrush_ceiling() -> str:
     )
 
 
-def read_ahrefs() -> list[tuple[str, list[str]]]:
-    out = []
-    for path in sorted((SHARED / "exports").glob("ahrefs-*.csv")):
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            for r in csv.DictReader(f):
-                flags = {x.strip().lower() for x in (r.get("Intents") or "").split(",")}
-                intents = [i for i in INTENT_ORDER if i in flags]
-                if intents:
-                    out.append((r["Keyword"], intents))
-    return out
+THIRD_PARTY = (
+    ("Semrush US (dev set)", "dev/semrush-us.tsv"),
+    ("Ahrefs export (AI tools)", "exports/ahrefs-*.csv"),
+)
+
+
+def read_third_party(pattern: str) -> list[Labelled]:
+    rows: list[Labelled] = []
+    for path in sorted(SHARED.glob(pattern)):
+        rows += read_labelled(path)
+    if not rows:
+        raise FileNotFoundError(pattern)
+    return rows
 
 
 def third_party(
     name: str,
-    data: list[tuple[str, list[str]]],
+    rows: list[Labelled],
     predictors: dict[str, Callable[[list[str]], list[str]]],
     probs4: np.ndarray,
 ) -> str:
-    single = [i for i, (_, y) in enumerate(data) if len(y) == 1]
-    multi = [i for i, (_, y) in enumerate(data) if len(y) > 1]
-    keywords = [k for k, _ in data]
+    keywords = [r.keyword for r in rows]
     out = [f"### {name}\n"]
     summary = [
         "| method | strict macro-F1 (single-label) | lenient accuracy (multi-label) | "
@@ -268,23 +239,61 @@ def third_party(
         "|---|---:|---:|" + "---:|" * len(FOUR),
     ]
     details = []
+    single = [i for i, r in enumerate(rows) if len(r.intents) == 1]
     for method, predict in predictors.items():
-        pred = [p if p != "local" else "transactional" for p in predict(keywords)]
-        m = score([data[i][1][0] for i in single], [pred[i] for i in single], FOUR)
-        lenient = float(np.mean([pred[i] in data[i][1] for i in multi])) if multi else float("nan")
+        fs = score_rows(name, rows, predict(keywords))
+        m = fs.strict
         summary.append(
-            f"| {method} | {m.macro_f1:.3f} | {lenient:.3f} | "
-            + " | ".join(f"{m.per_intent[c][1]:.3f}" for c in FOUR)
+            f"| {method} | {m.macro_f1:.3f} | {fs.lenient or 0:.3f} | "
+            + " | ".join(f"{m.per_class[c].recall:.3f}" for c in FOUR)
             + " |"
         )
         if method == "intentkit":
-            y_idx = [FOUR.index(data[i][1][0]) for i in single]
+            y_idx = [FOUR.index(rows[i].intents[0]) for i in single]
             ece = expected_calibration_error(probs4[single], y_idx)
             details.append(markdown(f"{name}, intentkit, single-label rows", m, f", ECE {ece:.3f}"))
-    out.append(f"{len(single):,} single-label and {len(multi):,} multi-label keywords.\n")
+    out.append(f"{len(single):,} single-label and {fs.multi_rows:,} multi-label keywords.\n")
     out.append("\n".join(summary) + "\n")
     out.extend(details)
     return "\n".join(out)
+
+
+def heldout_section() -> list[str]:
+    held = heldout_predictions()
+    rows, probs = held.rows, held.probabilities
+    sections = [
+        "### Held-out split of our data (whole verticals and templates never seen in training)\n"
+    ]
+    head = ["| language | method | macro-F1 | accuracy |", "|---|---|---:|---:|"]
+    detail = []
+    majority = Counter(r.intent for r in rows).most_common(1)[0][0]
+    for lang in ("en", "sv"):
+        sel = [i for i, r in enumerate(rows) if r.lang == lang]
+        y = [rows[i].intent for i in sel]
+        pred = [INTENT_ORDER[int(probs[i].argmax())] for i in sel]
+        for method, p in (
+            ("intentkit", pred),
+            ("rule baseline (≤50 cue words)", [rule_baseline(rows[i].keyword) for i in sel]),
+            ("majority class", [majority] * len(sel)),
+        ):
+            m = score(y, p, INTENT_ORDER)
+            head.append(f"| {lang} | {method} | {m.macro_f1:.3f} | {m.accuracy:.3f} |")
+            if method == "intentkit":
+                ece = expected_calibration_error(probs[sel], [INTENT_ORDER.index(t) for t in y])
+                detail.append(markdown(f"held-out {lang}, intentkit", m, f", ECE {ece:.3f}"))
+    lang = language_accuracy(held.language, [r.lang for r in rows], held.neutral)
+    everything = float(np.mean([s == r.lang for s, r in zip(held.language, rows)]))
+    sections.append("\n".join(head) + "\n")
+    sections.append(
+        f"Language (`Classification.language`) on the held-out split: accuracy "
+        f"**{lang.accuracy or 0:.3f}** on the {lang.rows:,} keywords that show "
+        f"their language (`unknown` counted as wrong). The other {lang.neutral_rows:,} "
+        "are language-neutral (only brands, places, numbers and words typed alike in both "
+        'languages, such as "strava" or "teams vs zoom"); '
+        f"{lang.neutral_unknown or 0:.0%} of them got `unknown`. Counting those by the "
+        f"language of the list they were written for, accuracy is {everything:.3f}.\n"
+    )
+    return sections + detail
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -299,68 +308,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     card = clf.model_card
 
     def ours(keywords: list[str]) -> list[str]:
-        return [
-            r.intent.value if r.intent else "informational" for r in clf.classify_many(keywords)
-        ]
+        return [r.intent.value if r.intent else "" for r in clf.classify_many(keywords)]
 
     sections = [
         f"Model `{card.get('model_version')}`, measured {dt.date.today().isoformat()} on Python "
         f"{platform.python_version()} ({platform.machine()}). Produced by `python benchmarks/accuracy.py`.\n"
     ]
-
-    rows, probs, lang_p, neutral = heldout_predictions()
-    sections.append(
-        "### Held-out split of our data (whole verticals and templates never seen in training)\n"
-    )
-    head = ["| language | method | macro-F1 | accuracy |", "|---|---|---:|---:|"]
-    detail = []
-    for lang in ("en", "sv"):
-        sel = [i for i, r in enumerate(rows) if r.lang == lang]
-        y = [rows[i].intent for i in sel]
-        pred = [INTENT_ORDER[int(probs[i].argmax())] for i in sel]
-        majority = Counter(r.intent for r in rows).most_common(1)[0][0]
-        for method, p in (
-            ("intentkit", pred),
-            ("rule baseline (≤50 cue words)", [rule_baseline(rows[i].keyword) for i in sel]),
-            ("majority class", [majority] * len(sel)),
-        ):
-            m = score(y, p, INTENT_ORDER)
-            head.append(f"| {lang} | {method} | {m.macro_f1:.3f} | {m.accuracy:.3f} |")
-            if method == "intentkit":
-                ece = expected_calibration_error(probs[sel], [INTENT_ORDER.index(t) for t in y])
-                detail.append(markdown(f"held-out {lang}, intentkit", m, f", ECE {ece:.3f}"))
-    said = np.where(lang_p >= 0.65, "sv", np.where(lang_p <= 0.35, "en", "unknown"))
-    lang = language_scores(said.tolist(), [r.lang for r in rows], neutral)
-    everything = float(np.mean(said == np.array([r.lang for r in rows])))
-    sections.append("\n".join(head) + "\n")
-    sections.append(
-        f"Language (`Classification.language`) on the held-out split: accuracy "
-        f"**{lang['language_accuracy']:.3f}** on the {lang['language_rows']:,} keywords that show "
-        f"their language (`unknown` counted as wrong). The other {lang['language_neutral_rows']:,} "
-        "are language-neutral (only brands, places, numbers and words typed alike in both "
-        'languages, such as "strava" or "teams vs zoom"); '
-        f"{lang['language_neutral_unknown']:.0%} of them got `unknown`. Counting those by the "
-        f"language of the list they were written for, accuracy is {everything:.3f}.\n"
-    )
-    sections.extend(detail)
-
-    for name, reader in (
-        ("Semrush US (dev set)", read_semrush),
-        ("Ahrefs export (AI tools)", read_ahrefs),
-    ):
+    sections += heldout_section()
+    for name, pattern in THIRD_PARTY:
         try:
-            data = reader()
+            rows = read_third_party(pattern)
         except FileNotFoundError:
             sections.append(f"### {name}\n\nnot found under {SHARED}; skipped.\n")
             continue
-        results = clf.classify_many([k for k, _ in data])
+        results = clf.classify_many([r.keyword for r in rows])
         p = np.array([[r.probabilities[i] for i in r.probabilities] for r in results])
         probs4 = np.column_stack([p[:, 0], p[:, 1], p[:, 2] + p[:, 4], p[:, 3]])
-        majority = Counter(y[0] for _, y in data if len(y) == 1).most_common(1)[0][0]
+        majority = Counter(r.intents[0] for r in rows if len(r.intents) == 1).most_common(1)[0][0]
         sections.append(
             third_party(
                 name,
-                data,
+                rows,
                 {
                     "intentkit": ours,
                     "rule baseline (≤50 cue words)": lambda ks: [rule_baseline(k) for k in ks],

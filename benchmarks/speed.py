@@ -117,7 +117,7 @@ def blas_kernel() -> str:
 
 
 def training_rows() -> tuple[list[str], list[str]]:
-    from intentkit._train import read_dataset
+    from intentkit._dataset import read_dataset
 
     rows = read_dataset(ROOT / "data")
     return [r.keyword for r in rows], [r.intent for r in rows]
@@ -148,9 +148,9 @@ def to_dicts(xs: list[str]) -> list[dict[str, int]]:
     """The same features as intentkit, as dicts for scikit-learn's DictVectorizer."""
     from collections import Counter
 
-    from intentkit._classifier import _load_cached
+    from intentkit._classifier import load_cached
 
-    featurizer = _load_cached(None).featurizer()
+    featurizer = load_cached(None).featurizer()
     return [Counter(featurizer.features(x)) for x in xs]
 
 

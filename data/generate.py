@@ -11,13 +11,21 @@ share of cases and a few rows get a typo, as people type.
 
 from __future__ import annotations
 
-import csv
 import random
-import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from intentkit._dataset import (
+    ALLOWED,
+    Row,
+    held_apart,
+    held_apart_key,
+    read_rows,
+    read_table,
+    write_rows,
+)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "keywords" / "generated.tsv"
@@ -25,7 +33,6 @@ CAP = 150
 NO_DIACRITICS = 0.15
 TYPO = 0.03
 YEARS = ("2024", "2025", "2026", "2027")
-ALLOWED = re.compile(r"^[a-z0-9åäöéèüæøñçáíóúàâêîôûëïß .\-&+'/]+$")
 
 
 @dataclass(frozen=True)
@@ -249,9 +256,8 @@ TEMPLATES: list[Template] = [
 ]
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    with (HERE / "lexicons" / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+def _read(name: str, *columns: str) -> list[dict[str, str]]:
+    return [dict(zip(columns, r)) for r in read_table(HERE / "lexicons" / name, *columns)]
 
 
 def _strip_diacritics(text: str) -> str:
@@ -268,20 +274,21 @@ def _typo(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def generate() -> list[tuple[str, str, str, str, str, str]]:
-    """All generated rows as (keyword, intent, intent2, lang, vertical, source)."""
+def generate() -> list[Row]:
+    """All generated rows, before any is dropped for clashing with a hand-written or held-apart one."""
     products: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in _read("products.tsv"):
+    for row in _read("products.tsv", "lang", "kind", "term", "plural", "definite", "vertical"):
         products[(row["lang"], row["kind"])].append(row)
     brands: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in _read("brands.tsv"):
+    for row in _read("brands.tsv", "vertical", "name", "domain"):
         brands[row["vertical"]].append(row)
-    places_sv = [r["name"] for r in _read("places.tsv") if r["country"] == "se"]
-    places_en = [r["name"] for r in _read("places.tsv") if r["country"] in ("us", "gb")]
-    places_world = [r["name"] for r in _read("places.tsv") if r["kind"] == "city"]
+    places = _read("places.tsv", "name", "kind", "country")
+    places_sv = [r["name"] for r in places if r["country"] == "se"]
+    places_en = [r["name"] for r in places if r["country"] in ("us", "gb")]
+    places_world = [r["name"] for r in places if r["kind"] == "city"]
     vertical_of_brand = sorted((v, b["name"]) for v, bs in brands.items() for b in bs)
 
-    rows: list[tuple[str, str, str, str, str, str]] = []
+    rows: list[Row] = []
     seen: set[str] = set()
     for tpl in TEMPLATES:
         rng = random.Random(tpl.id)
@@ -346,41 +353,23 @@ def generate() -> list[tuple[str, str, str, str, str, str]]:
             if text in seen or not ALLOWED.match(text):
                 continue
             seen.add(text)
-            rows.append((text, tpl.intent, tpl.intent2, tpl.lang, vertical or "general", tpl.id))
+            rows.append(Row(text, tpl.intent, tpl.intent2, tpl.lang, vertical or "general", tpl.id))
             made += 1
     return rows
 
 
-def held_apart() -> set[str]:
-    """Keywords of the project's own test sets (golden file, stage set): never training rows."""
-    out: set[str] = set()
-    for path in (
-        HERE.parent / "tests" / "data" / "golden.tsv",
-        HERE.parent / "benchmarks" / "data" / "stages.tsv",
-    ):
-        with path.open(encoding="utf-8", newline="") as f:
-            out.update(
-                r["keyword"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-            )
-    return out
-
-
 def main() -> int:
-    rows = generate()
-    hand: set[str] = set()
-    for path in sorted((HERE / "keywords" / "hand").glob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            hand.update(
-                r["keyword"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-            )
-    rows = [r for r in rows if r[0] not in hand and r[0] not in held_apart()]
-    tmp = OUT.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as f:
-        f.write("keyword\tintent\tintent2\tlang\tvertical\tsource\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
-    tmp.replace(OUT)
-    print(f"wrote {len(rows)} rows from {len(TEMPLATES)} templates to {OUT}", file=sys.stderr)
+    hand = {
+        row.keyword
+        for path in sorted((HERE / "keywords" / "hand").glob("*.tsv"))
+        for _, row in read_rows(path)
+    }
+    apart = held_apart(HERE)
+    rows = [
+        r for r in generate() if r.keyword not in hand and held_apart_key(r.keyword) not in apart
+    ]
+    n = write_rows(OUT, rows)
+    print(f"wrote {n} rows from {len(TEMPLATES)} templates to {OUT}", file=sys.stderr)
     return 0
 
 

@@ -12,16 +12,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from intentkit._dataset import keyword_files, read_rows
+from intentkit.types import INTENT_ORDER as INTENTS
+
 HERE = Path(__file__).resolve().parent
-INTENTS = ["informational", "commercial", "transactional", "navigational", "local"]
 
 
 def rows() -> list[dict[str, str]]:
-    out = []
-    for path in sorted((HERE / "keywords").rglob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            out += list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return out
+    return [vars(row) for path in keyword_files(HERE) for _, row in read_rows(path)]
 
 
 def lexicon_counts() -> list[str]:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from intentkit._features import Lexicon
-from intentkit._model import FORMAT, FORMAT_VERSION, INTENT_ORDER, Model
+from intentkit._model import FORMAT, FORMAT_VERSION, Model
+from intentkit.types import INTENT_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -161,7 +161,8 @@ def test_fast_path_equals_reference_path(tiny_path: Path, monkeypatch: pytest.Mo
         monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
         clf = IntentClassifier(model=tiny_path)
         fast = clf.classify_many(keywords)
-        model, featurizer, _ = clf._loaded()
+        state = clf._loaded()
+        model, featurizer = state.model, state.featurizer
         rows = [featurizer.indices(k) for k in keywords]
         logits, _ = model.scores([r[0] if r else [] for r in rows])
         exp = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -282,7 +283,7 @@ def test_token_cache_is_bounded(tiny_path: Path, monkeypatch: pytest.MonkeyPatch
     clf = IntentClassifier(model=tiny_path)
     keywords = [f"token{i} buy" for i in range(1000)]
     first = clf.classify_many(keywords)
-    _, _, scorer = clf._loaded()
+    scorer = clf._loaded().scorer
     assert len(scorer._tokens) == 50
     assert clf.classify_many(keywords) == first
 
@@ -352,7 +353,8 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
     for limit in (100, 200_000):
         monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
         clf = IntentClassifier(brands=["acme", "acme corp"], places=["tumba"])
-        model, featurizer, scorer = clf._loaded()
+        state = clf._loaded()
+        model, featurizer, scorer = state.model, state.featurizer, state.scorer
         batch = scorer.encode_many(keywords)  # new tokens worked out as a batch
         fast = scorer.scores(batch)
         for k, row, batch_cues in zip(keywords, fast, batch.cues.tolist()):

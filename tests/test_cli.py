@@ -13,6 +13,7 @@ import pytest
 
 from intentkit import __version__
 from intentkit._cli import main
+from intentkit._model import load_model
 
 
 def run(
@@ -83,7 +84,7 @@ def test_train_rejects_missing_directory(
 
 def test_info_prints_model_meta(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["info", "--model", str(tiny_path)], capsys)
-    assert code == 0 and json.loads(out)["model_version"] == "tiny-1"
+    assert code == 0 and json.loads(out)["model_version"] == load_model(tiny_path).version
 
 
 def test_console_script_is_installed() -> None:

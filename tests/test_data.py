@@ -11,6 +11,8 @@ from types import ModuleType
 
 import pytest
 
+from intentkit._dataset import held_apart, held_apart_key, keyword_files, read_rows
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -25,9 +27,8 @@ def load(name: str) -> ModuleType:
 
 def rows() -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
-    for path in sorted((DATA / "keywords").rglob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as f:
-            out += list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for path in keyword_files(DATA):
+        out += [vars(row) for _, row in read_rows(path, check=False)]
     return out
 
 
@@ -38,21 +39,39 @@ def test_every_row_is_valid() -> None:
 
 def test_generator_reproduces_the_committed_rows() -> None:
     generate = load("generate")
-    with (DATA / "keywords" / "generated.tsv").open(encoding="utf-8", newline="") as f:
-        committed = [
-            tuple(r.values()) for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        ]
+    committed = [row for _, row in read_rows(DATA / "keywords" / "generated.tsv")]
     hand = {r["keyword"] for r in rows() if r["source"] == "hand"}
-    apart = generate.held_apart()
-    assert [r for r in generate.generate() if r[0] not in hand and r[0] not in apart] == committed
+    apart = held_apart(DATA)
+    made = [
+        r
+        for r in generate.generate()
+        if r.keyword not in hand and held_apart_key(r.keyword) not in apart
+    ]
+    assert made == committed
 
 
-def test_no_training_keyword_is_in_our_own_test_sets() -> None:
-    """The golden file and the stage set measure keywords the model was not trained on."""
-    generate = load("generate")
-    apart = generate.held_apart()
+def sets_that_measure() -> list[Path]:
+    root = DATA.parent
+    return [
+        root / "tests" / "data" / "golden.tsv",
+        root / "benchmarks" / "data" / "stages.tsv",
+        *sorted((root.parent / "shared" / "data" / "real-dev").glob("*.tsv")),
+    ]
+
+
+def test_held_apart_hashes_cover_every_set_that_measures() -> None:
+    apart = held_apart(DATA)
+    for path in sets_that_measure():
+        with path.open(encoding="utf-8", newline="") as f:
+            keys = [held_apart_key(r["keyword"]) for r in csv.DictReader(f, delimiter="\t")]
+        assert set(keys) <= apart, f"{path} changed: run python data/held_apart.py"
+
+
+def test_no_training_keyword_is_held_apart() -> None:
+    """The golden file, the stage set and the real-keyword dev sets measure unseen keywords."""
+    apart = held_apart(DATA)
     assert len(apart) > 500
-    assert [r["keyword"] for r in rows() if r["keyword"] in apart] == []
+    assert [r["keyword"] for r in rows() if held_apart_key(r["keyword"]) in apart] == []
 
 
 def test_sizes_the_datasheet_promises() -> None:

@@ -14,7 +14,9 @@ import pytest
 from conftest import tiny_model
 
 from intentkit import Intent, IntentClassifier
-from intentkit._model import INTENT_ORDER, load_model
+from intentkit._model import load_model
+from intentkit.errors import ModelFileError
+from intentkit.types import INTENT_ORDER
 
 
 def softmax(z: list[float]) -> list[float]:
@@ -33,7 +35,7 @@ def test_scoring_is_softmax_of_summed_weights(tiny_path: Path) -> None:
     )
     assert result.intent is Intent.INFORMATIONAL
     assert result.confidence == pytest.approx(max(expected))
-    assert result.model_version == "tiny-1"
+    assert result.model_version == tiny_model().version
 
 
 def test_features_are_counted(tiny_path: Path) -> None:
@@ -136,7 +138,7 @@ def test_wrong_format_version_rejected(tiny_path: Path) -> None:
     meta = dict(tiny_model().meta, format_version=99)
     blob = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     _rewrite(tiny_path, meta=blob)
-    with pytest.raises(ValueError, match="format version 99"):
+    with pytest.raises(ModelFileError, match="model file format 99"):
         load_model(tiny_path)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from intentkit import _classifier as clf_module
 from intentkit import _label as label_module
 from intentkit._cli import main
 from intentkit._label import label_fields, label_lines
+from intentkit._parallel import map_chunks
+from intentkit.errors import WorkerError
 
 
 def keywords(n: int, seed: int = 0) -> list[str]:
@@ -42,23 +46,40 @@ def test_n_jobs_is_checked(tiny_path: Path) -> None:
         clf.classify_many(["x"], n_jobs=1.5)  # type: ignore[arg-type]
 
 
-def test_bad_keywords_and_worker_errors_reach_the_caller(
-    tiny_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class Worker:
+    """A stand-in for a classifier in worker processes: anything with a key."""
+
+    key = "test-worker"
+
+
+def explode_on_boom(worker: Worker, chunk: list[str]) -> int:
+    if "boom" in chunk:
+        raise RuntimeError("worker failed on boom")
+    if "die" in chunk:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return len(chunk)
+
+
+def test_bad_keywords_and_worker_errors_reach_the_caller(tiny_path: Path) -> None:
     clf = IntentClassifier(model=tiny_path)
     with pytest.raises(TypeError, match="keyword at position 3 must be str"):
         clf.classify_many(["a", "b", "c", 4], n_jobs=2)  # type: ignore[list-item]
-    original = IntentClassifier._packed_chunk
-
-    def failing(self: IntentClassifier, chunk: list[str]) -> object:
-        if "boom" in chunk:
-            raise RuntimeError("worker failed on boom")
-        return original(self, chunk)
-
-    monkeypatch.setattr(IntentClassifier, "_packed_chunk", failing)  # forked workers inherit it
-    monkeypatch.setattr(clf_module, "CHUNK_SIZE", 2)
+    chunks = [(i, [w]) for i, w in enumerate(["a", "b", "c", "boom", "d"])]
     with pytest.raises(RuntimeError, match="worker failed on boom"):
-        clf.classify_many(["a", "b", "c", "boom", "d"], n_jobs=2)
+        list(map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2))
+    assert list(map_chunks(explode_on_boom, Worker(), chunks[:3], n_jobs=2)) == [
+        (0, 1),
+        (1, 1),
+        (2, 1),
+    ]
+
+
+def test_a_killed_worker_ends_the_run_with_an_error() -> None:
+    chunks = [(i, [w]) for i, w in enumerate(["a", "b", "die", "c", "d", "e"])]
+    with pytest.raises(WorkerError, match="worker process died"):
+        list(map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2))
+    # The pool is usable again afterwards.
+    assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks[:2], n_jobs=2)] == [1, 1]
 
 
 def test_a_classifier_pickles_without_its_model(tiny_path: Path) -> None:
@@ -85,7 +106,7 @@ def test_a_classifier_pickles_without_its_model(tiny_path: Path) -> None:
 def test_label_lines_equal_label_fields(tiny_path: Path) -> None:
     clf = IntentClassifier(model=tiny_path)
     xs = keywords(200, seed=1)
-    assert [line.split("\t") for line in label_lines(clf, xs)] == [
+    assert [line.split("\t") for line in label_lines(clf.decide_many(xs))] == [
         label_fields(clf.classify(x)) for x in xs
     ]
 
@@ -93,7 +114,7 @@ def test_label_lines_equal_label_fields(tiny_path: Path) -> None:
 def test_label_lines_equal_label_fields_on_the_shipped_model() -> None:
     clf = IntentClassifier()
     xs = ["best running shoes", "netflix login", "", "tandläkare nära mig", "hur gör man pannkakor"]
-    assert [line.split("\t") for line in label_lines(clf, xs)] == [
+    assert [line.split("\t") for line in label_lines(clf.decide_many(xs))] == [
         label_fields(clf.classify(x)) for x in xs
     ]
 

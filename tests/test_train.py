@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from intentkit import Intent, IntentClassifier
+from intentkit._dataset import Row, heldout_split, read_dataset, read_rows
 from intentkit._model import load_model
-from intentkit._train import Row, heldout_split, read_dataset, read_rows, train_directory
+from intentkit._train import train_directory
 
 HEADER = "keyword\tintent\tintent2\tlang\tvertical\tsource\n"
 CUES = {
@@ -49,13 +50,16 @@ def test_read_rows_reports_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.tsv"
     path.write_text(HEADER + "ok\tlocal\t\ten\tx\thand\nbad row\tlocal\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.tsv:3: expected 6 columns"):
-        read_rows(path)
+        list(read_rows(path))
     path.write_text(HEADER + "ok\tshopping\t\ten\tx\thand\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.tsv:2: unknown intent"):
-        read_rows(path)
+        list(read_rows(path))
+    path.write_text(HEADER + "Ok Caps\tlocal\t\ten\tx\thand\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv:2: keyword must be lower case"):
+        list(read_rows(path))
     path.write_text("kw\tlabel\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.tsv:1: header"):
-        read_rows(path)
+        list(read_rows(path))
 
 
 def test_training_is_deterministic_and_card_matches(tmp_path: Path) -> None:
@@ -124,8 +128,9 @@ def test_evaluation_files_are_scored_into_the_card(tmp_path: Path) -> None:
 
 
 def test_language_neutral_keywords_and_language_scores() -> None:
+    from intentkit._dataset import language_neutral
     from intentkit._features import Lexicon
-    from intentkit._train import language_neutral, language_scores
+    from intentkit._metrics import language_accuracy
 
     lex = Lexicon.build(
         brands=["strava", "teams", "zoom", "iphone", "planet fitness"], places=["malmö"]
@@ -142,19 +147,19 @@ def test_language_neutral_keywords_and_language_scores() -> None:
         assert language_neutral(kw, lex, shared), kw
     for kw in ["bästa pizza malmö", "how to use strava", "strava träning", "zoom meeting"]:
         assert not language_neutral(kw, lex, shared), kw
-    scores = language_scores(
+    scores = language_accuracy(
         ["sv", "unknown", "en", "unknown", "sv"],
         ["sv", "en", "en", "sv", "en"],
         [False, False, False, True, True],
     )
-    assert scores["language_accuracy"] == pytest.approx(2 / 3, abs=1e-4)  # unknown counts as wrong
-    assert scores["language_rows"] == 3 and scores["language_neutral_rows"] == 2
-    assert scores["language_neutral_unknown"] == 0.5
+    assert scores.accuracy == pytest.approx(2 / 3)  # unknown counts as wrong
+    assert scores.rows == 3 and scores.neutral_rows == 2
+    assert scores.neutral_unknown == 0.5
 
 
 def test_rare_words_get_a_class_of_their_own() -> None:
     from intentkit._features import Featurizer, Lexicon
-    from intentkit._train import Row, _known_elsewhere
+    from intentkit._train import known_elsewhere
 
     feat = Featurizer(Lexicon.build(brands=["acme"]), known=frozenset({"login", "best"}))
     names = feat.features("zammad")
@@ -176,7 +181,7 @@ def test_rare_words_get_a_class_of_their_own() -> None:
         Row("buy hats", "transactional", vertical="c"),
         Row("shoes sale", "transactional", vertical="a"),
     ]
-    known = _known_elsewhere(rows)
+    known = known_elsewhere(rows)
     assert "buy" in known[0]  # two keywords of other verticals have it
     assert "shoes" not in known[0]  # only its own vertical has it
     assert "boots" not in known[0]  # one keyword elsewhere is not enough
@@ -205,7 +210,14 @@ def test_noun_kinds_are_classes_and_survive_save_and_load(tmp_path: Path) -> Non
 
 
 def test_a_cue_next_to_a_place_is_a_feature_of_its_own() -> None:
-    from intentkit._features import INTENT_ORDER, POST_PURCHASE_BITS, Featurizer, Lexicon, cue_bits
+    from intentkit._features import (
+        INTENT_BITS,
+        POST_PURCHASE_BITS,
+        RETENTION_BIT,
+        Featurizer,
+        Lexicon,
+        cue_bits,
+    )
 
     lex = Lexicon.build(
         places=["malmö", "new york"],
@@ -219,7 +231,8 @@ def test_a_cue_next_to_a_place_is_a_feature_of_its_own() -> None:
     context = feat.context_features(["logga", "in", "malmo"])
     assert "X:navigational@place" in context
     bits = cue_bits(context)
-    assert bits & POST_PURCHASE_BITS == 1 and bits >> 2 == 1 << INTENT_ORDER.index("navigational")
+    assert bits & POST_PURCHASE_BITS == RETENTION_BIT
+    assert bits & ~POST_PURCHASE_BITS == INTENT_BITS["navigational"]
     branded = Featurizer(Lexicon.build(brands=["telia"], stage_cues=[("säga upp", "retention")]))
     assert "X:retention@brand" in branded.features("säga upp telia bredband")
     assert "X:retention@brand" not in branded.features("säga upp gymkort")  # no brand

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from intentkit._version import __version__
-from intentkit.journey import Framework, JourneySummary, fit_priors, journey_summary
+from intentkit.errors import InputError, ModelFileError
+from intentkit.journey import Framework, JourneySummary, journey_summary
 from intentkit.types import (
     Classification,
     ConversionPrior,
@@ -24,18 +25,23 @@ from intentkit.types import (
 
 if TYPE_CHECKING:
     from intentkit._classifier import IntentClassifier, classify, classify_many, explain
+    from intentkit._decide import Decisions
     from intentkit._frame import label_frame
+    from intentkit._priors import fit_priors
 
 __all__ = [
     "Classification",
     "ConversionPrior",
+    "Decisions",
     "Explanation",
     "FeatureContribution",
     "Framework",
+    "InputError",
     "Intent",
     "IntentClassifier",
     "JourneySummary",
     "Level",
+    "ModelFileError",
     "__version__",
     "classify",
     "classify_many",
@@ -45,16 +51,21 @@ __all__ = [
     "label_frame",
 ]
 
-_LAZY = {"IntentClassifier", "classify", "classify_many", "explain"}
+_LAZY = {
+    "IntentClassifier": "intentkit._classifier",
+    "classify": "intentkit._classifier",
+    "classify_many": "intentkit._classifier",
+    "explain": "intentkit._classifier",
+    "Decisions": "intentkit._decide",
+    "fit_priors": "intentkit._priors",
+    "label_frame": "intentkit._frame",
+}
+"""Names loaded on first use, so that ``import intentkit`` does not import numpy."""
 
 
 def __getattr__(name: str) -> Any:
-    if name == "label_frame":
-        from intentkit._frame import label_frame
-
-        return label_frame
     if name in _LAZY:
-        from intentkit import _classifier
+        import importlib
 
-        return getattr(_classifier, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'intentkit' has no attribute {name!r}")

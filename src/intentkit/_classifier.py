@@ -1,37 +1,41 @@
-"""The classifier: options, lazy thread-safe model loading, single and batch scoring."""
+"""The classifier: options, lazy thread-safe model loading, single and batch classification."""
 
 from __future__ import annotations
 
-import gc
 import json
-import multiprocessing
-import os
-import signal
 import threading
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from functools import wraps
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel
 
-from intentkit._features import POST_PURCHASE_BITS, Featurizer
-from intentkit._model import INTENT_ORDER, LANGUAGE_MARGIN, FloatArray, IntArray, Model, load_model
-from intentkit._scorer import Batch, Encoded, Scorer
+from intentkit._decide import (
+    INTENTS,
+    LANGUAGES,
+    SECONDARY_INTENTS,
+    Decisions,
+    Policy,
+    decide_chunk,
+    decide_one,
+)
+from intentkit._features import Featurizer
+from intentkit._model import FloatArray, Model, load_model
+from intentkit._parallel import gc_paused, map_chunks
+from intentkit._scorer import Scorer
+from intentkit.errors import ModelFileError
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
-    SECONDARY_THRESHOLD,
     Classification,
     ConversionPrior,
     Explanation,
     FeatureContribution,
     Intent,
-    Language,
     Level,
 )
 
@@ -39,34 +43,21 @@ MODEL_FILE = "intentkit.npz"
 CARD_FILE = "model-card.json"
 CHUNK_SIZE = 4096
 
-_INTENTS = tuple(Intent(v) for v in INTENT_ORDER)
-_LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
-_RANGE = range(len(_INTENTS))
-_I0, _I1, _I2, _I3, _I4 = _INTENTS  # a dict display is three times faster than dict(zip())
-_LEVELS = [INTENT_LEVEL[i] for i in _INTENTS]
+_I0, _I1, _I2, _I3, _I4 = INTENTS  # a dict display is three times faster than dict(zip())
+_LEVELS = [INTENT_LEVEL[i] for i in INTENTS]
+_UNIFORM = dict.fromkeys(INTENTS, 1.0 / len(INTENTS))
 _object_new = object.__new__
 # The slot setters of every pydantic model, called directly (no attribute look-up per call).
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-_UNIFORM = dict.fromkeys(_INTENTS, 1.0 / len(_INTENTS))
-_models: dict[Path, Model] = {}
-_T = TypeVar("_T")
-_P = TypeVar("_P")
+# Every field is always set, so all results can share one fields-set: pydantic only ever adds
+# names to it (model_copy), never removes, and a set per result would cost 700 bytes each.
+_CLASSIFICATION_FIELDS = set(Classification.model_fields)
+_CONVERSION_FIELDS = set(ConversionPrior.model_fields)
 
-Decided = tuple[list[float], int, int, Language, str]
-"""A keyword's result as plain values: probabilities, top intent, secondary code, language, stage."""
-_SECONDARY: list[tuple[Intent, ...]] = [()]
-"""Secondary intents by code: intent indices ``j0, j1, ...`` (most likely first) have the code
-``(j0 + 1) + 6 * (j1 + 1) + 36 * (j2 + 1) ...``; codes of impossible lists map to ``()``."""
-for _code in range(1, 6 ** (len(_INTENTS) - 1)):
-    _digits, _rest = [], _code
-    while _rest:
-        _digits.append(_rest % 6 - 1)
-        _rest //= 6
-    _SECONDARY.append(() if -1 in _digits else tuple(_INTENTS[j] for j in _digits))
-SECONDARY_NAMES = ["|".join(i.value for i in sec) for sec in _SECONDARY]
+_models: dict[Path, Model] = {}
 _models_lock = threading.Lock()
 
 
@@ -82,17 +73,43 @@ def default_model_path() -> Path:
     )
 
 
-def _load_cached(path: Path | None) -> Model:
+def read_card(model_path: Path) -> dict[str, Any] | None:
+    """The model card beside a model file, or ``None`` if there is none."""
+    card = model_path.parent / CARD_FILE
+    if not card.is_file():
+        return None
+    data = json.loads(card.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ModelFileError(card, "a model card must be a JSON object")
+    return data
+
+
+def load_cached(path: Path | None) -> Model:
+    """The model at ``path`` (``None``: the shipped one), loaded once per process and file.
+
+    The shipped model is checked against the SHA-256 its card records.
+    """
     key = path.resolve() if path is not None else None
     with _models_lock:
         if key is None:
             key = default_model_path()
             if key not in _models:
-                card = json.loads((key.parent / CARD_FILE).read_text(encoding="utf-8"))
-                _models[key] = load_model(key, sha256=card.get("sha256"))
+                card = read_card(key) or {}
+                digest = card.get("sha256")
+                if not isinstance(digest, str):
+                    raise ModelFileError(key, f"the shipped model's {CARD_FILE} has no sha256")
+                _models[key] = load_model(key, sha256=digest)
         elif key not in _models:
             _models[key] = load_model(key)
         return _models[key]
+
+
+class _State(NamedTuple):
+    model: Model
+    featurizer: Featurizer
+    scorer: Scorer
+    policy: Policy
+    version: str
 
 
 class IntentClassifier:
@@ -113,7 +130,7 @@ class IntentClassifier:
         priors: per-intent conversion priors (all five intents, numbers in [0, 1]) for
             :attr:`Classification.conversion`; default
             :data:`~intentkit.journey.DEFAULT_PRIORS`, or fit your own with
-            :func:`~intentkit.journey.fit_priors`.
+            :func:`~intentkit.fit_priors`.
     """
 
     def __init__(
@@ -130,22 +147,16 @@ class IntentClassifier:
         self.places = _strings(places, "places")
         self.framework = resolve_framework(framework)
         self.priors = resolve_priors(priors)
-        self._prior_list = [self.priors[i] for i in _INTENTS]
-        self._empty_score = sum(self._prior_list) / len(self._prior_list)
-        fw = self.framework
-        self._stage_index = [fw.stages.index(fw.intents[i]) for i in _INTENTS]
-        self._cue_stage_index = np.array(
-            [-1 if (c := fw.cue_stage(bits)) is None else fw.stages.index(c) for bits in range(4)]
-        )
-        self._intercept_array = np.zeros(len(_INTENTS))
-        self._intercept: list[float] = []
-        self._lang_intercept = 0.0
+        self.key = uuid.uuid4().hex
+        """Names this classifier's configuration (kept by worker processes between chunks)."""
+        self._empty_score = sum(self.priors.values()) / len(self.priors)
+        self._stages = tuple(self.framework.stages)
         self._version = ""
-        self._state: tuple[Model, Featurizer, Scorer] | None = None
+        self._state: _State | None = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
-        # What a spawned worker needs: the options. It loads the model itself.
+        # What a worker process needs: the options. It loads the model itself.
         state = self.__dict__.copy()
         state["_state"] = None
         del state["_lock"]
@@ -155,39 +166,51 @@ class IntentClassifier:
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
-    def _reset_locks(self) -> None:
-        """Fresh locks in a forked child: a lock another parent thread held at the fork stays held."""
-        self._lock = threading.Lock()
-        if self._state is not None:
-            self._state[2]._lock = threading.Lock()
-
     def __repr__(self) -> str:
         return (
             f"IntentClassifier(model={self.model!r}, brands={len(self.brands)} names, "
             f"places={len(self.places)} names, framework={self.framework.name!r})"
         )
 
-    def _loaded(self) -> tuple[Model, Featurizer, Scorer]:
+    def _loaded(self) -> _State:
         state = self._state
         if state is None:
             with self._lock:
                 if self._state is None:
-                    model = _load_cached(self.model)
+                    model = load_cached(self.model)
                     featurizer = model.featurizer(self.brands, self.places)
-                    ones = np.ones(len(model.features))
-                    weights = np.column_stack([model.coef, model.lang_coef, ones])
-                    self._intercept_array = model.intercept.copy()
-                    self._intercept = model.intercept.tolist()
-                    self._lang_intercept = model.lang_intercept
+                    fw = self.framework
+                    policy = Policy.build(
+                        model.intercept,
+                        model.lang_intercept,
+                        fw.stages,
+                        fw.intents,
+                        fw.forced_stage,
+                        self.priors,
+                    )
+                    scorer = Scorer(featurizer, model.scoring_weights())
                     self._version = model.version
-                    self._state = (model, featurizer, Scorer(featurizer, weights))
+                    self._state = _State(model, featurizer, scorer, policy, model.version)
                 state = self._state
         return state
 
     @property
     def model_card(self) -> dict[str, Any]:
-        """The loaded model's metadata (version, training data hash, scores, ...)."""
-        return dict(self._loaded()[0].meta)
+        """The model's card, or the metadata stored in the model file when it has no card.
+
+        The card is ``model-card.json`` beside the model file, when it describes this model (the
+        same ``model_version``).
+
+        The shipped model's card holds its version, file hash, training data (hash, rows per
+        language and intent), library versions and the scores measured when it was trained; a
+        model file alone holds its version, format, features version, training settings and the
+        source it was trained from.
+        """
+        model = self._loaded().model
+        card = read_card(self.model if self.model is not None else default_model_path())
+        if card is not None and card.get("model_version") == model.version:
+            return card
+        return {**model.meta, "model_version": model.version}
 
     def classify(self, keyword: str) -> Classification:
         """Classify one keyword.
@@ -199,9 +222,14 @@ class IntentClassifier:
         <Intent.TRANSACTIONAL: 'transactional'>
         """
         _check_str(keyword, "keyword")
-        _, _, scorer = self._loaded()
-        encoded = scorer.encode(keyword)
-        return self._build(keyword, self._decide_one(encoded, scorer.score_one(encoded)))
+        state = self._loaded()
+        encoded = state.scorer.encode(keyword)
+        if encoded is None:
+            return self._empty(keyword, state.version)
+        d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy)
+        return self._build(
+            keyword, d.probabilities, d.top, d.secondary, d.language, d.stage, d.conversion
+        )
 
     def classify_many(
         self, keywords: Iterable[str], *, n_jobs: int | None = 1
@@ -214,146 +242,81 @@ class IntentClassifier:
 
         ``n_jobs`` > 1 scores chunks in that many worker processes (``-1``: one per CPU) while
         this process builds the results, which caps the gain (building a result costs about a
-        quarter of a keyword's work). Starting the workers costs tens of milliseconds (forked, on
-        Linux and macOS) or a model load per worker (spawned, on Windows, where the calling script
-        needs the usual ``if __name__ == "__main__":`` guard), so it pays on large batches only.
+        quarter of a keyword's work). Starting the workers costs a second or so (they import
+        intentkit and load the model once each, then stay for later calls), so it pays on large
+        batches only; on Windows and macOS the calling script needs the usual
+        ``if __name__ == "__main__":`` guard.
         """
         if isinstance(keywords, (str, bytes)):
             raise TypeError("classify_many() takes an iterable of keywords, not a single string")
-        build = self._build
+        self._loaded()
         out: list[Classification] = []
-        with _gc_paused():
-            chunks = ((c, c) for c in _chunks(keywords, CHUNK_SIZE, start=0))
-            for chunk, packed in self._map_chunks(chunks, _decide_packed, n_jobs):
-                out += map(build, chunk, _unpack(self, packed))
+        chunks = ((c, c) for c in _chunks(keywords, CHUNK_SIZE))
+        with gc_paused():
+            for chunk, decisions in map_chunks(_decide_many, self, chunks, n_jobs):
+                out += self._results(chunk, decisions)
         return out
 
-    def _map_chunks(
-        self,
-        chunks: Iterable[tuple[_P, list[str]]],
-        work: Callable[[IntentClassifier, list[str]], _T],
-        n_jobs: int | None,
-    ) -> Iterator[tuple[_P, _T]]:
-        """``(payload, work(self, keywords))`` for each ``(payload, keywords)``, in order.
+    def decide_many(self, keywords: list[str]) -> Decisions:
+        """The decisions of a chunk of keywords as arrays, without building a result per keyword.
 
-        The payload stays in this process; with ``n_jobs`` > 1 the keywords go to worker processes.
+        The same numbers as :meth:`classify_many` (``probabilities``, ``top``, ``secondary``,
+        ``language``, ``stage`` and ``conversion`` index the same tables), for callers that
+        write or aggregate millions of rows: ``intentkit label`` formats its rows from these.
         """
-        jobs = _resolve_jobs(n_jobs)
-        self._loaded()
-        if jobs == 1:
-            for payload, keywords in chunks:
-                yield payload, work(self, keywords)
-            return
-        yield from _parallel(self, work, chunks, jobs)
+        state = self._loaded()
+        batch = state.scorer.encode_many(keywords)
+        return decide_chunk(state.scorer.scores(batch), batch.cues, batch.empty, state.policy)
 
-    def _packed_chunk(self, chunk: Sequence[str]) -> Packed:
-        _, _, scorer = self._loaded()
-        with _gc_paused():
-            batch = scorer.encode_many(chunk)
-            return self._decide(batch, scorer.scores(batch))
-
-    def _decide(self, batch: Batch, summed: FloatArray) -> Packed:
-        """Probabilities, top intent, secondary intents, language and stage of summed weights.
-
-        Vectorised over the rows. One keyword goes through the same code as a batch (a batch of
-        one), and every step is element-wise, so results are bit-identical either way.
-        """
-        n = batch.n
-        z = summed[:, :5] + self._intercept_array
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        total = e[:, 0] + e[:, 1] + e[:, 2] + e[:, 3] + e[:, 4]
-        p = e / total[:, None]
-        top = p.argmax(axis=1)
-        # Candidates are the intents ranked right after the top one, down to the threshold.
-        order = np.argsort(-p, axis=1, kind="stable")
-        ranked = np.take_along_axis(p, order, axis=1)
-        secondary = np.zeros(n, dtype=np.int64)
-        for r in range(len(_INTENTS) - 1, 0, -1):
-            secondary = np.where(
-                ranked[:, r] >= SECONDARY_THRESHOLD, secondary * 6 + order[:, r] + 1, secondary
+    def _results(self, keywords: list[str], d: Decisions) -> list[Classification]:
+        results = list(
+            map(
+                self._build,
+                keywords,
+                d.probabilities.tolist(),
+                d.top.tolist(),
+                d.secondary.tolist(),
+                d.language.tolist(),
+                d.stage.tolist(),
+                d.conversion.tolist(),
             )
-        p_sv = 1.0 / (1.0 + np.exp(-(summed[:, 5] + self._lang_intercept)))
-        language = np.where(
-            summed[:, 6] == 0,
-            0,
-            np.where(
-                p_sv >= 0.5 + LANGUAGE_MARGIN, 2, np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, 1, 0)
-            ),
         )
-        mass = np.zeros((n, len(self.framework.stages)))
-        for j, s in enumerate(self._stage_index):
-            mass[:, s] += p[:, j]
-        stage = mass.argmax(axis=1)
-        forced = self._cue_stage_index[batch.cues & POST_PURCHASE_BITS]
-        stage = np.where(forced >= 0, forced, stage)
-        return p, top, language, stage, secondary, batch.empty
+        for i in d.empty:
+            results[i] = self._empty(keywords[i], self._version)
+        return results
 
-    def _decide_one(self, encoded: Encoded | None, summed: list[float]) -> Decided | None:
-        """:meth:`_decide` for one keyword in plain Python, step for step, bit-identical.
-
-        Only the exponentials go through numpy, in one call, so they are the very ones a batch
-        gets (numpy's vectorised ``exp`` can differ from :func:`math.exp` in the last bit).
-        """
-        if encoded is None:
-            return None
-        b = self._intercept
-        z = [summed[k] + b[k] for k in _RANGE]
-        m = max(z)
-        *e, e_sv = np.exp([*(v - m for v in z), -(summed[5] + self._lang_intercept)]).tolist()
-        total = e[0] + e[1] + e[2] + e[3] + e[4]
-        p = [v / total for v in e]
-        t = p.index(max(p))
-        others = [j for j in _RANGE if j != t and p[j] >= SECONDARY_THRESHOLD]
-        others.sort(key=p.__getitem__, reverse=True)
-        secondary = 0
-        for j in reversed(others):
-            secondary = secondary * 6 + j + 1
-        language: Language = "unknown"
-        if summed[6] != 0:
-            p_sv = 1.0 / (1.0 + e_sv)
-            if p_sv >= 0.5 + LANGUAGE_MARGIN:
-                language = "sv"
-            elif p_sv <= 0.5 - LANGUAGE_MARGIN:
-                language = "en"
-        stages = self.framework.stages
-        forced = int(self._cue_stage_index[encoded.cues & POST_PURCHASE_BITS])
-        if forced >= 0:
-            return p, t, secondary, language, stages[forced]
-        mass = [0.0] * len(stages)
-        for j, s in enumerate(self._stage_index):
-            mass[s] += p[j]
-        return p, t, secondary, language, stages[mass.index(max(mass))]
-
-    def _conversion_score(self, p: list[float]) -> float:
-        q = self._prior_list
-        return p[0] * q[0] + p[1] * q[1] + p[2] * q[2] + p[3] * q[3] + p[4] * q[4]
-
-    def _build(self, keyword: str, decided: Decided | None) -> Classification:
+    def _build(
+        self,
+        keyword: str,
+        p: list[float],
+        top: int,
+        secondary: int,
+        language: int,
+        stage: int,
+        conversion: float,
+    ) -> Classification:
         # The per-keyword hot path of every batch: pydantic models built from trusted values
         # without validation (what ``model_construct`` does, minus its bookkeeping; the tests
         # check the result equals a validated instance).
-        if decided is None:
-            return self._empty(keyword, self._version)
-        p, t, secondary, language, stage = decided
         p0, p1, p2, p3, p4 = p
-        conversion = _object_new(ConversionPrior)
-        _set_dict(conversion, {"level": _LEVELS[t], "score": self._conversion_score(p)})
-        _set_fields(conversion, _CONVERSION_FIELDS)
-        _set_extra(conversion, None)
-        _set_private(conversion, None)
+        prior = _object_new(ConversionPrior)
+        _set_dict(prior, {"level": _LEVELS[top], "score": conversion})
+        _set_fields(prior, _CONVERSION_FIELDS)
+        _set_extra(prior, None)
+        _set_private(prior, None)
         result = _object_new(Classification)
         _set_dict(
             result,
             {
                 "keyword": keyword,
-                "intent": _INTENTS[t],
-                "confidence": p[t],
+                "intent": INTENTS[top],
+                "confidence": p[top],
                 "probabilities": {_I0: p0, _I1: p1, _I2: p2, _I3: p3, _I4: p4},
-                "secondary": [*_SECONDARY[secondary]],
-                "language": language,
-                "stage": stage,
+                "secondary": [*SECONDARY_INTENTS[secondary]],
+                "language": LANGUAGES[language],
+                "stage": self._stages[stage],
                 "framework": self.framework.name,
-                "conversion": conversion,
+                "conversion": prior,
                 "model_version": self._version,
             },
         )
@@ -387,7 +350,8 @@ class IntentClassifier:
         True
         """
         _check_str(keyword, "keyword")
-        model, featurizer, _ = self._loaded()
+        state = self._loaded()
+        model, featurizer = state.model, state.featurizer
         counts = Counter(featurizer.features(keyword))
         vocab = featurizer.vocabulary
         known = [(name, n, vocab[name]) for name, n in counts.items() if name in vocab]
@@ -397,9 +361,8 @@ class IntentClassifier:
             contrib = n * model.coef[j]
             logits = logits + contrib
             parts.append((name, n, contrib))
-        row = featurizer.indices(keyword)
-        intent = None if row is None else _INTENTS[int(np.argmax(logits))]
-        k = INTENT_ORDER.index(intent.value) if intent is not None else 0
+        intent = INTENTS[int(np.argmax(logits))] if counts else None
+        k = INTENTS.index(intent) if intent is not None else 0
         parts.sort(key=lambda p: (-abs(float(p[2][k])), p[0]))
         return Explanation(
             keyword=keyword,
@@ -413,14 +376,12 @@ class IntentClassifier:
         )
 
 
-# Every field is always set, so all results can share one fields-set: pydantic only ever adds
-# names to it (model_copy), never removes, and a set per result would cost 700 bytes each.
-_CLASSIFICATION_FIELDS = set(Classification.model_fields)
-_CONVERSION_FIELDS = set(ConversionPrior.model_fields)
+def _decide_many(clf: IntentClassifier, keywords: list[str]) -> Decisions:
+    return clf.decide_many(keywords)
 
 
 def _by_intent(values: FloatArray) -> dict[Intent, float]:
-    return {intent: float(v) for intent, v in zip(_INTENTS, values)}
+    return {intent: float(v) for intent, v in zip(INTENTS, values)}
 
 
 def _check_str(value: object, what: str) -> None:
@@ -438,9 +399,9 @@ def _strings(values: Iterable[str], what: str) -> tuple[str, ...]:
     return out
 
 
-def _chunks(items: Iterable[object], size: int, start: int) -> Iterator[list[str]]:
+def _chunks(items: Iterable[object], size: int) -> Iterator[list[str]]:
     it = iter(items)
-    pos = start
+    pos = 0
     while chunk := list(islice(it, size)):
         for i, v in enumerate(chunk):
             if not isinstance(v, str):
@@ -449,103 +410,6 @@ def _chunks(items: Iterable[object], size: int, start: int) -> Iterator[list[str
                 )
         pos += len(chunk)
         yield chunk  # type: ignore[misc]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Building many small objects triggers the cyclic collector over and over; they hold no
-    # cycles, so pausing it for a batch halves the cost. Restored even on error.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-Packed = tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, list[int]]
-"""A chunk's results as arrays (probabilities, top intent, language, stage and secondary-intent
-codes, rows without tokens): cheap to build and to send from a worker process."""
-
-
-def _decide_packed(clf: IntentClassifier, chunk: list[str]) -> Packed:
-    return clf._packed_chunk(chunk)
-
-
-def _unpack(clf: IntentClassifier, packed: Packed) -> list[Decided | None]:
-    probs, top, language, stage, secondary, empty = packed
-    rows: list[Decided | None] = list(
-        zip(
-            probs.tolist(),
-            top.tolist(),
-            secondary.tolist(),
-            map(_LANGUAGES.__getitem__, language.tolist()),
-            map(clf.framework.stages.__getitem__, stage.tolist()),
-        )
-    )
-    for i in empty:
-        rows[i] = None
-    return rows
-
-
-def _resolve_jobs(n_jobs: int | None) -> int:
-    if n_jobs is None:
-        return 1
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int):
-        raise TypeError(f"n_jobs must be an int, not {type(n_jobs).__name__}")
-    if n_jobs == 0 or n_jobs < -1:
-        raise ValueError(
-            f"n_jobs must be a positive number of processes or -1 (all CPUs), not {n_jobs}"
-        )
-    return (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
-
-
-_IN_FLIGHT = 2
-_worker: IntentClassifier | None = None
-
-
-def _init_worker(clf: IntentClassifier) -> None:
-    global _worker
-    # The parent handles Ctrl-C and stops the pool; workers would only print tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker only runs chunk work, which makes no reference cycles; the collector would only
-    # walk the inherited heap between chunks (a third of a worker's time).
-    gc.disable()
-    clf._reset_locks()
-    _worker = clf
-
-
-def _run_in_worker(work: Callable[[IntentClassifier, list[str]], _T], chunk: list[str]) -> _T:
-    assert _worker is not None
-    return work(_worker, chunk)
-
-
-def _parallel(
-    clf: IntentClassifier,
-    work: Callable[[IntentClassifier, list[str]], _T],
-    chunks: Iterable[tuple[_P, list[str]]],
-    jobs: int,
-) -> Iterator[tuple[_P, _T]]:
-    """Run ``work`` in ``jobs`` worker processes; results in input order.
-
-    At most :data:`_IN_FLIGHT` chunks per worker are queued, so memory stays bounded; this
-    process consumes the results (builds objects, writes rows) while the workers go on. Workers
-    are forked where the platform allows it, so they start with the model and the token cache
-    already loaded; elsewhere they are spawned and load the model once each.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pending: deque[tuple[_P, AsyncResult[_T]]] = deque()
-    with context.Pool(jobs, initializer=_init_worker, initargs=(clf,)) as pool:
-        for payload, keywords in chunks:
-            pending.append((payload, pool.apply_async(_run_in_worker, (work, keywords))))
-            if len(pending) >= _IN_FLIGHT * jobs:
-                done, result = pending.popleft()
-                yield done, result.get()
-        while pending:
-            done, result = pending.popleft()
-            yield done, result.get()
 
 
 _default: IntentClassifier | None = None

@@ -187,7 +187,8 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
-    from intentkit._io import InputError, open_table
+    from intentkit._io import open_table
+    from intentkit.errors import InputError
 
     if args.input == "-":
         binary: IO[bytes] = sys.stdin.buffer
@@ -230,7 +231,6 @@ def _summary_text(summary: Any) -> str:
 
 def _label(args: argparse.Namespace) -> int:
     from intentkit._label import label
-    from intentkit.journey import journey_summary
 
     clf = _classifier(args)
     table, binary, size = _open_input(args)
@@ -246,7 +246,7 @@ def _label(args: argparse.Namespace) -> int:
             progress=progress,
             size=size,
             position=(lambda: binary.tell()) if size else None,
-            keep_results=args.summary,
+            summary=args.summary,
             n_jobs=args.jobs,
         )
     finally:
@@ -260,32 +260,20 @@ def _label(args: argparse.Namespace) -> int:
         f"intents: {per_intent or '-'}; stages: {per_stage or '-'}",
         file=sys.stderr,
     )
-    if args.summary and stats.results is not None:
-        print(_summary_text(journey_summary(stats.results, stats.volumes)), file=sys.stderr)
+    if stats.summary is not None:
+        print(_summary_text(stats.summary), file=sys.stderr)
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from intentkit._label import _number
-    from intentkit.journey import journey_summary
+    from intentkit._label import summarize
 
     clf = _classifier(args)
     table, binary, _ = _open_input(args)
     try:
-        keywords, volumes = [], []
-        for _, fields in table.rows:
-            keywords.append(
-                fields[table.keyword_index] if table.keyword_index < len(fields) else ""
-            )
-            if table.volume_index is not None:
-                vi = table.volume_index
-                volumes.append(_number(fields[vi]) if vi < len(fields) else 0.0)
+        summary = summarize(table, clf, n_jobs=args.jobs)
     finally:
         binary.close()
-    summary = journey_summary(
-        clf.classify_many(keywords, n_jobs=args.jobs),
-        volumes if table.volume_index is not None else None,
-    )
     print(summary.model_dump_json(indent=2) if args.json else _summary_text(summary))
     return 0
 
@@ -311,30 +299,25 @@ def _train(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     from intentkit._classifier import IntentClassifier
-    from intentkit._evaluate import evaluate_file
+    from intentkit._evaluate import score_file
 
-    print(evaluate_file(args.labelled, IntentClassifier(model=args.model), column=args.column))
+    print(
+        score_file(args.labelled, IntentClassifier(model=args.model), column=args.column).report()
+    )
     return 0
 
 
 def _info(args: argparse.Namespace) -> int:
-    from intentkit._classifier import CARD_FILE, default_model_path
+    from intentkit._classifier import IntentClassifier
 
-    if args.model is None:
-        card = json.loads((default_model_path().parent / CARD_FILE).read_text(encoding="utf-8"))
-    else:
-        from intentkit._model import load_model
-
-        card_path = args.model.parent / CARD_FILE
-        card = load_model(args.model).meta
-        if card_path.is_file():
-            card = json.loads(card_path.read_text(encoding="utf-8"))
-    print(json.dumps(card, indent=2, ensure_ascii=False))
+    print(json.dumps(IntentClassifier(model=args.model).model_card, indent=2, ensure_ascii=False))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    from intentkit.errors import WorkerError
+
     args = _parser().parse_args(argv)
     handlers = {
         "classify": _classify,
@@ -346,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except (ValueError, OSError, TypeError) as e:
+    except (ValueError, OSError, TypeError, WorkerError) as e:
         message = (
             str(e)
             if not isinstance(e, OSError) or not e.filename

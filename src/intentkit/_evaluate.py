@@ -1,116 +1,81 @@
-"""Scoring a model on labelled keywords: per-intent precision, recall, F1, macro-F1, confusion."""
+"""Scoring a classifier on a labelled file, for ``intentkit evaluate``, cards and benchmarks.
+
+``intentkit evaluate``, the model card's figures and the accuracy benchmark's third-party sets
+all come from :func:`score_file`.
+
+Rows with one intent are scored strictly (precision, recall, F1, macro-F1 over the intents the
+file uses); rows with several are scored leniently (right if the prediction is any of them).
+When the file has no ``local`` label (Semrush, Ahrefs), a ``local`` prediction counts as
+``transactional`` (:func:`~intentkit._metrics.without_local`), as those tools file "near me" there.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intentkit._labels import read_labelled
-from intentkit._model import INTENT_ORDER
+from intentkit._labels import Labelled, read_labelled
+from intentkit._metrics import Scores, markdown, score, without_local
+from intentkit.types import INTENT_ORDER
 
 
 @dataclass(frozen=True)
-class Scores:
-    """Classification scores of predictions against labels."""
+class FileScores:
+    """A classifier's scores on one labelled file."""
 
-    labels: tuple[str, ...]
-    per_intent: dict[str, tuple[float, float, float, int]]
-    """intent → (precision, recall, F1, support)."""
-    macro_f1: float
-    """Mean F1 over the intents that occur in the labels."""
-    accuracy: float
-    confusion: Counter[tuple[str, str]]
-    """(label, prediction) → count."""
-    n: int
+    file: str
+    strict: Scores
+    """Scores on the rows with a single intent."""
+    multi_rows: int
+    lenient: float | None
+    """Share of the rows with several intents whose prediction is one of them."""
+    local_as_transactional: bool
+    """Whether ``local`` predictions were counted as ``transactional`` (a file without ``local``)."""
 
+    def card(self) -> dict[str, Any]:
+        """The headline numbers, rounded, as the model card records them."""
+        s = self.strict
+        return {
+            "file": self.file,
+            "single_label_rows": s.n,
+            "strict_macro_f1": round(s.macro_f1, 4),
+            "recall": {k: round(c.recall, 4) for k, c in s.per_class.items() if c.support},
+            "multi_label_rows": self.multi_rows,
+            "lenient_accuracy": round(self.lenient, 4) if self.lenient is not None else None,
+        }
 
-def score(y: Sequence[str], pred: Sequence[str], labels: Sequence[str] = INTENT_ORDER) -> Scores:
-    """Score predictions ``pred`` against labels ``y``."""
-    per: dict[str, tuple[float, float, float, int]] = {}
-    confusion = Counter(zip(y, pred))
-    for k in labels:
-        tp = confusion[(k, k)]
-        support = sum(v for (a, _), v in confusion.items() if a == k)
-        predicted = sum(v for (_, b), v in confusion.items() if b == k)
-        p = tp / predicted if predicted else 0.0
-        r = tp / support if support else 0.0
-        per[k] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, support)
-    present = [k for k in labels if per[k][3]]
-    macro = sum(per[k][2] for k in present) / len(present) if present else 0.0
-    accuracy = sum(a == b for a, b in zip(y, pred)) / len(y) if y else 0.0
-    return Scores(tuple(labels), per, macro, accuracy, confusion, len(y))
-
-
-def markdown(title: str, s: Scores, extra: str = "") -> str:
-    """A Markdown report: summary line, per-intent table, confusion matrix."""
-    lines = [
-        f"**{title}**: {s.n:,} keywords, macro-F1 **{s.macro_f1:.3f}**, accuracy {s.accuracy:.3f}{extra}",
-        "",
-        "| intent | precision | recall | F1 | support |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for k in s.labels:
-        p, r, f, n = s.per_intent[k]
-        lines.append(f"| {k} | {p:.3f} | {r:.3f} | {f:.3f} | {n:,} |")
-    lines += ["", "Confusion matrix (rows: label, columns: prediction):", ""]
-    lines.append("| | " + " | ".join(k[:5] for k in s.labels) + " |")
-    lines.append("|---|" + "---:|" * len(s.labels))
-    for a in s.labels:
-        lines.append(
-            f"| {a[:5]} | " + " | ".join(f"{s.confusion[(a, b)]:,}" for b in s.labels) + " |"
+    def report(self) -> str:
+        """A Markdown report with the card's numbers, the per-intent table and the confusion."""
+        note = (
+            " (local predictions counted as transactional)" if self.local_as_transactional else ""
         )
-    return "\n".join(lines) + "\n"
+        out = markdown(f"{self.file}, single-intent rows{note}", self.strict)
+        if self.lenient is not None:
+            out += (
+                f"\nMulti-intent rows: {self.multi_rows:,}, lenient accuracy (any of the labels) "
+                f"{self.lenient:.3f}\n"
+            )
+        return out
 
 
-def evaluate_file(path: str | Path, classifier: Any, *, column: str | None = None) -> str:
-    """Score ``classifier`` on a labelled file: strict on single-intent rows, lenient on the rest."""
+def score_rows(name: str, rows: list[Labelled], predictions: list[str]) -> FileScores:
+    """Score predictions (``""`` for no intent) of labelled rows."""
+    local = any("local" in r.intents for r in rows)
+    pred = predictions if local else without_local(predictions)
+    labels = [i for i in INTENT_ORDER if any(i in r.intents for r in rows)]
+    single = [i for i, r in enumerate(rows) if len(r.intents) == 1]
+    multi = [i for i, r in enumerate(rows) if len(r.intents) > 1]
+    strict = score([rows[i].intents[0] for i in single], [pred[i] for i in single], labels)
+    lenient = sum(pred[i] in rows[i].intents for i in multi) / len(multi) if multi else None
+    return FileScores(name, strict, len(multi), lenient, not local)
+
+
+def score_file(path: str | Path, classifier: Any, *, column: str | None = None) -> FileScores:
+    """Score ``classifier`` on a labelled file (ours, or a Semrush / Ahrefs / SE Ranking export)."""
     rows = list(read_labelled(path, column=column))
     if not rows:
         raise ValueError(f"{path}: no labelled keywords found")
     results = classifier.classify_many([r.keyword for r in rows])
-    pred = [res.intent.value if res.intent else "" for res in results]
-    labels = [i for i in INTENT_ORDER if any(i in r.intents for r in rows)]
-    single = [i for i, r in enumerate(rows) if len(r.intents) == 1]
-    multi = [i for i, r in enumerate(rows) if len(r.intents) > 1]
-    s = score([rows[i].intents[0] for i in single], [pred[i] for i in single], labels)
-    out = markdown(f"{Path(path).name}, single-intent rows", s)
-    if multi:
-        lenient = sum(pred[i] in rows[i].intents for i in multi) / len(multi)
-        out += f"\nMulti-intent rows: {len(multi):,}, lenient accuracy (any of the labels) {lenient:.3f}\n"
-    return out
-
-
-def summary_scores(
-    path: str | Path, classifier: Any, *, column: str | None = None
-) -> dict[str, Any]:
-    """Headline numbers of ``classifier`` on a labelled file, for a model card.
-
-    Strict macro-F1 and per-intent recall on single-intent rows, lenient accuracy on multi-intent
-    rows (right if any label matches). When the file has no ``local`` label (Semrush, Ahrefs),
-    a ``local`` prediction counts as ``transactional``, as those tools file "near me" there.
-    """
-    rows = list(read_labelled(path, column=column))
-    if not rows:
-        raise ValueError(f"{path}: no labelled keywords found")
-    has_local = any("local" in r.intents for r in rows)
-    results = classifier.classify_many([r.keyword for r in rows])
-    pred = [res.intent.value if res.intent else "" for res in results]
-    if not has_local:
-        pred = ["transactional" if p == "local" else p for p in pred]
-    labels = [i for i in INTENT_ORDER if any(i in r.intents for r in rows)]
-    single = [i for i, r in enumerate(rows) if len(r.intents) == 1]
-    multi = [i for i, r in enumerate(rows) if len(r.intents) > 1]
-    s = score([rows[i].intents[0] for i in single], [pred[i] for i in single], labels)
-    return {
-        "file": Path(path).name,
-        "single_label_rows": len(single),
-        "strict_macro_f1": round(s.macro_f1, 4),
-        "recall": {k: round(s.per_intent[k][1], 4) for k in labels if s.per_intent[k][3]},
-        "multi_label_rows": len(multi),
-        "lenient_accuracy": round(sum(pred[i] in rows[i].intents for i in multi) / len(multi), 4)
-        if multi
-        else None,
-    }
+    predictions = [r.intent.value if r.intent else "" for r in results]
+    return score_rows(Path(path).name, rows, predictions)

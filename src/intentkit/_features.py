@@ -39,18 +39,90 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from intentkit._text import fold, normalize
+from intentkit.types import INTENT_ORDER
 
-CHAR_NGRAMS = (3, 5)
 FEATURES_VERSION = 7
-NOUN_KINDS = ("product", "service", "venue", "topic")
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
+CHAR_NGRAMS = (3, 5)
 MAX_PHRASE_TOKENS = 4
+NOUN_KINDS = ("product", "service", "venue", "topic")
+
+# Feature name prefixes.
+WORD = "w:"
+GRAM = "c:"
+BIGRAM = "b:"
+FLAG = "L:"
+CUE = "Q:"
+STAGE_CUE = "S:"
+CROSSING = "X:"
+
+# Classes of the bigram sequence.
+BOS = "^"
+EOS = "$"
+BRAND = "__brand__"
+PLACE = "__place__"
+DOMAIN = "__domain__"
+YEAR = "__year__"
+NUMBER = "__num__"
+MEASURE = "__measure__"
+CODE = "__code__"
+RARE = "__rare__"
+NOUN_CLASSES = tuple(f"__{kind}__" for kind in NOUN_KINDS)
+CLASSES = (BRAND, PLACE, DOMAIN, YEAR, NUMBER, MEASURE, CODE, RARE, *NOUN_CLASSES)
+"""Every class a token or phrase can stand for; a word the model knows stands for itself."""
+SKIPPED_BIGRAMS = frozenset({(BOS, BRAND), (BRAND, EOS)})
+"""Class bigrams that are never features: a brand says nothing by itself at the keyword's edge."""
+
+# Flags of the whole keyword.
+ONLY = FLAG + "only_"
+ONE_WORD = FLAG + "one_word"
+BRAND_DOMAIN = FLAG + "brand_domain"
+
+# Cue bits: what the stage and the crossings read of a keyword's cues.
+CUE_SETS = ("retention", "renew")
+"""The post-purchase cue sets: ``renew`` holds renew/förnya/upgrade/subscription cues,
+``retention`` every other post-purchase cue (login, support, returns, ...)."""
+RETENTION_BIT = 1
+RENEW_BIT = 2
+POST_PURCHASE_BITS = RETENTION_BIT | RENEW_BIT
+"""The bits of :func:`cue_bits` that are post-purchase cues (the journey stage reads only these)."""
+CUE_SET_BITS = {"retention": RETENTION_BIT, "renew": RENEW_BIT}
+INTENT_BITS = {intent: 4 << k for k, intent in enumerate(INTENT_ORDER)}
+"""The cue bit of each intent, above the post-purchase bits."""
+CUE_BIT_COUNT = 2 + len(INTENT_ORDER)
+"""How many bits :func:`cue_bits` uses."""
 
 _YEAR = re.compile(r"(19|20)\d\d")
 _NUMBER = re.compile(r"\d+([.,/-]\d+)*")
 _MEASURE = re.compile(r"\d+([.,x]\d+)*[a-z]{1,4}|\d+x\d+(x\d+)?")
 _CODE = re.compile(r"[a-z]{1,4}\d+[a-z0-9]*")
-_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,6}")
+DOMAIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,6}")
+"""A token that is a domain name ("ikea.se", "www.netflix.com")."""
+
+
+def class_flag(cls: str) -> str | None:
+    """The flag a class raises wherever it stands (``L:place`` ...); brands raise none (see above)."""
+    return None if cls == BRAND or not cls.startswith("__") else FLAG + cls.strip("_")
+
+
+def only_flag(cls: str) -> str:
+    """The flag of a keyword that is nothing but one token or phrase of class ``cls``."""
+    return ONLY + cls.strip("_")
+
+
+def bigram(a: str, b: str) -> str | None:
+    """The feature name of the class bigram ``a b``, or ``None`` for a skipped bigram."""
+    return None if (a, b) in SKIPPED_BIGRAMS else f"{BIGRAM}{a} {b}"
+
+
+def cue_flag(intent: str) -> str:
+    """The feature name of a cue of ``intent``."""
+    return CUE + intent
+
+
+def stage_cue_flag(cue_set: str) -> str:
+    """The feature name of a post-purchase cue of ``cue_set``."""
+    return STAGE_CUE + cue_set
 
 
 @dataclass(frozen=True)
@@ -132,7 +204,9 @@ class Featurizer:
         self.known = (
             known
             if known is not None
-            else frozenset(fold(name[2:]) for name in self.vocabulary if name.startswith("w:"))
+            else frozenset(
+                fold(name[len(WORD) :]) for name in self.vocabulary if name.startswith(WORD)
+            )
         )
         max_len: dict[str, int] = {}
         for phrase in (
@@ -146,19 +220,20 @@ class Featurizer:
             n = min(phrase.count(" ") + 1, MAX_PHRASE_TOKENS)
             if n > max_len.get(first, 0):
                 max_len[first] = n
-        self._phrase_len = max_len
+        self.phrase_len: Mapping[str, int] = max_len
+        """Per folded word, the length of the longest lexicon phrase it starts (absent: none)."""
 
     @staticmethod
     def token_features(token: str) -> list[str]:
         """Features of one token on its own: the word, its folded form, its character n-grams."""
-        out = ["w:" + token]
+        out = [WORD + token]
         folded = fold(token)
         if folded != token:
-            out.append("w:" + folded)
+            out.append(WORD + folded)
         padded = f"<{token}>"
         lo, hi = CHAR_NGRAMS
         for n in range(lo, hi + 1):
-            out.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
+            out.extend(GRAM + padded[i : i + n] for i in range(len(padded) - n + 1))
         return out
 
     def context_features(self, tokens: list[str], known: frozenset[str] | None = None) -> list[str]:
@@ -168,7 +243,7 @@ class Featurizer:
         """
         known = self.known if known is None else known
         folded = [fold(t) for t in tokens]
-        classes: list[str] = ["^"]
+        classes: list[str] = [BOS]
         flags: list[str] = []
         n_tok = len(tokens)
         spans: list[str] = []
@@ -176,7 +251,7 @@ class Featurizer:
         while i < n_tok:
             width = 1
             cls = ""
-            for n in range(min(self._phrase_len.get(folded[i], 1), n_tok - i), 0, -1):
+            for n in range(min(self.phrase_len.get(folded[i], 1), n_tok - i), 0, -1):
                 phrase = " ".join(folded[i : i + n]) if n > 1 else folded[i]
                 cls = self.lexicon_match(phrase, flags)
                 if cls:
@@ -184,23 +259,20 @@ class Featurizer:
                     break
             if not cls:
                 cls = self.word_class(folded[i], known, flags)
-            if cls.startswith("__"):
-                if cls != "__brand__":
-                    flags.append("L:" + cls.strip("_"))
+            if cls in CLASSES:
+                flag = class_flag(cls)
+                if flag:
+                    flags.append(flag)
                 spans.append(cls)
             classes.append(cls)
             i += width
-        classes.append("$")
+        classes.append(EOS)
         if len(spans) == 1 and len(classes) == 3:
-            flags.append("L:only_" + spans[0].strip("_"))
+            flags.append(only_flag(spans[0]))
         if n_tok == 1:
-            flags.append("L:one_word")
-        flags.extend(
-            f"b:{a} {b}"
-            for a, b in itertools.pairwise(classes)
-            if not (a == "^" and b == "__brand__") and not (a == "__brand__" and b == "$")
-        )
-        flags.extend(crossings(cue_bits(flags), "__place__" in classes, "__brand__" in classes))
+            flags.append(ONE_WORD)
+        flags.extend(name for a, b in itertools.pairwise(classes) if (name := bigram(a, b)))
+        flags.extend(crossings(cue_bits(flags), PLACE in classes, BRAND in classes))
         return flags
 
     def lexicon_match(self, phrase: str, flags: list[str]) -> str:
@@ -209,35 +281,35 @@ class Featurizer:
         Places come before brands, brands before common nouns; a class covers the phrase's tokens.
         """
         lex = self.lexicon
-        flags.extend("Q:" + it for it in lex.cues.get(phrase, ()))
+        flags.extend(cue_flag(it) for it in lex.cues.get(phrase, ()))
         stage_cue = lex.stage_cues.get(phrase)
         if stage_cue:
-            flags.append("S:" + stage_cue)
+            flags.append(stage_cue_flag(stage_cue))
         if phrase in lex.places:
-            return "__place__"
+            return PLACE
         if phrase in lex.brands:
-            return "__brand__"
+            return BRAND
         kind = lex.kinds.get(phrase)
         return f"__{kind}__" if kind else ""
 
     def word_class(self, tok: str, known: frozenset[str], flags: list[str]) -> str:
         """The class of a folded token that no lexicon phrase covers; appends ``L:brand_domain``."""
         if tok.isalpha():
-            return tok if tok in known else "__rare__"
-        if _DOMAIN.fullmatch(tok):
+            return tok if tok in known else RARE
+        if DOMAIN_PATTERN.fullmatch(tok):
             if tok.split(".")[0] in self.lexicon.brands:
-                flags.append("L:brand_domain")
-            return "__domain__"
+                flags.append(BRAND_DOMAIN)
+            return DOMAIN
         if _YEAR.fullmatch(tok):
-            return "__year__"
+            return YEAR
         if _NUMBER.fullmatch(tok):
-            return "__num__"
+            return NUMBER
         if tok in known:
             return tok
         if _MEASURE.fullmatch(tok):
-            return "__measure__"
+            return MEASURE
         if _CODE.fullmatch(tok):
-            return "__code__"
+            return CODE
         return tok
 
     def features(self, keyword: str, known: frozenset[str] | None = None) -> list[str]:
@@ -252,11 +324,11 @@ class Featurizer:
         return out
 
     def indices(self, keyword: str) -> tuple[list[int], int] | None:
-        """Vocabulary indices of the keyword's features, and its post-purchase cue bits.
+        """Vocabulary indices of the keyword's features, and its cue bits (:func:`cue_bits`).
 
-        Repeats are kept (features are counted), unknown features dropped; cue bits are 1 for a
-        retention cue and 2 for a renew cue. This is the reference path, feature name by feature name; :class:`~intentkit._scorer.Scorer`
-        computes the same scores faster. Returns ``None`` when the keyword has no tokens at all.
+        Repeats are kept (features are counted), unknown features dropped. This is the reference
+        path, feature name by feature name; :class:`~intentkit._scorer.Scorer` computes the same
+        scores faster. Returns ``None`` when the keyword has no tokens at all.
         """
         tokens = normalize(keyword).split()
         if not tokens:
@@ -270,24 +342,20 @@ class Featurizer:
         return out, cue_bits(context)
 
 
-INTENT_ORDER = ("informational", "commercial", "transactional", "navigational", "local")
-"""The intents in the order of every score column (defined here, where cue bits need it first)."""
-POST_PURCHASE_BITS = 3
-"""The bits of :func:`cue_bits` that are post-purchase cues (the journey stage reads only these)."""
-CUE_BIT_COUNT = 2 + len(INTENT_ORDER)
-"""How many bits :func:`cue_bits` uses."""
-
-
-def cue_bits(context: list[str]) -> int:
+def cue_bits(context: Iterable[str]) -> int:
     """The cue bits of a keyword's context features.
 
-    1 a retention cue, 2 a renew cue (:data:`POST_PURCHASE_BITS`), and ``4 << k`` a cue of the
-    k-th intent of :data:`INTENT_ORDER`.
+    :data:`RETENTION_BIT` and :data:`RENEW_BIT` for its post-purchase cues, and
+    ``INTENT_BITS[intent]`` for a cue of each intent.
     """
-    bits = ("S:retention" in context) | (2 * ("S:renew" in context))
-    for k, intent in enumerate(INTENT_ORDER):
-        if "Q:" + intent in context:
-            bits |= 4 << k
+    names = set(context)
+    bits = 0
+    for cue_set, bit in CUE_SET_BITS.items():
+        if stage_cue_flag(cue_set) in names:
+            bits |= bit
+    for intent, bit in INTENT_BITS.items():
+        if cue_flag(intent) in names:
+            bits |= bit
     return bits
 
 
@@ -302,7 +370,7 @@ def crossings(bits: int, place: bool, brand: bool) -> list[str]:
     """
     out = []
     if place:
-        out += [f"X:{it}@place" for k, it in enumerate(INTENT_ORDER) if bits & (4 << k)]
+        out += [f"{CROSSING}{it}@place" for it, bit in INTENT_BITS.items() if bits & bit]
     if brand:
-        out += [f"X:{cue}@brand" for cue, bit in (("retention", 1), ("renew", 2)) if bits & bit]
+        out += [f"{CROSSING}{cue}@brand" for cue, bit in CUE_SET_BITS.items() if bits & bit]
     return out

@@ -22,6 +22,8 @@ from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
+from intentkit.errors import InputError
+
 KEYWORD_COLUMNS = (
     "keyword",
     "keywords",
@@ -48,15 +50,6 @@ VOLUME_COLUMNS = (
 FORMATS = ("csv", "tsv", "txt", "jsonl", "xlsx")
 _SNIFF_BYTES = 1 << 16
 csv.field_size_limit(16 * 1024 * 1024)
-
-
-class InputError(ValueError):
-    """Bad input, with the file and line it was found at."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
-        self.path, self.line = path, line
 
 
 @dataclass
@@ -118,6 +111,16 @@ def find_column(header: Sequence[str], wanted: str | None, path: str, names: Seq
         f"no keyword column found (looked for {', '.join(names[:6])}, ...); "
         f"columns are {list(header)[:12]}; name it with --column",
     )
+
+
+def parse_number(text: str) -> float:
+    """A search volume as exports write it ("1,200", "1 200", "2400.0"); 0.0 if it is not one."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "")
+    try:
+        value = float(cleaned) if cleaned else 0.0
+    except ValueError:
+        return 0.0
+    return value if value >= 0 and value == value else 0.0
 
 
 def format_of(path: str, given: str | None) -> str:

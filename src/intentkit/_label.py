@@ -19,82 +19,57 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice, repeat
 from operator import add, itemgetter
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 
-from intentkit._classifier import (
-    SECONDARY_NAMES,
-    IntentClassifier,
-    Packed,
-    _decide_packed,
-    _gc_paused,
-    _unpack,
-)
-from intentkit._io import AtomicOutput, InputError, Table, format_of
-from intentkit.journey import INTENT_LEVEL
+from intentkit._classifier import IntentClassifier
+from intentkit._decide import LANGUAGES, SECONDARY_NAMES, Decisions
+from intentkit._io import AtomicOutput, Table, format_of, parse_number
+from intentkit._parallel import gc_paused, map_chunks
+from intentkit.errors import InputError
+from intentkit.journey import INTENT_LEVEL, JourneySummary, Tally
 from intentkit.types import Classification, Intent
 
-LABEL_COLUMNS = (
-    "intent",
-    "confidence",
-    *(f"p_{i.value}" for i in Intent),
-    "secondary",
-    "language",
-    "stage",
-    "conversion_level",
-    "conversion_score",
+_FORMATS = (
+    ("intent", "%s"),
+    ("confidence", "%.4f"),
+    *((f"p_{i.value}", "%.4f") for i in Intent),
+    ("secondary", "%s"),
+    ("language", "%s"),
+    ("stage", "%s"),
+    ("conversion_level", "%s"),
+    ("conversion_score", "%.5f"),
 )
+LABEL_COLUMNS = tuple(name for name, _ in _FORMATS)
+"""The columns ``intentkit label`` adds, in order."""
 CHUNK_ROWS = 8192
 
-
+_LINE = "\t".join(fmt for _, fmt in _FORMATS)
 _NAMES = [i.value for i in Intent]
 _LEVELS = [INTENT_LEVEL[i].value for i in Intent]
 _EMPTY = "\t" * (len(LABEL_COLUMNS) - 1)
-_LINE = "%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\t%s\t%s\t%.5f"
 
 
-def label_lines(clf: IntentClassifier, keywords: list[str]) -> list[str]:
-    """The label columns of each keyword, tab-joined (none of them can hold a tab).
-
-    What :func:`label_fields` gives for ``clf.classify(keyword)``, without building the
-    :class:`Classification`: one string per row is also cheap to send back from a worker process.
-    """
-    return _lines(clf, clf._packed_chunk(keywords))
-
-
-def _lines(clf: IntentClassifier, packed: Packed) -> list[str]:
-    score = clf._conversion_score
-    names = SECONDARY_NAMES
-    out = []
-    for d in _unpack(clf, packed):
-        if d is None:
-            out.append(_EMPTY)
-            continue
-        p, t, secondary, language, stage = d
-        out.append(
-            _LINE % (_NAMES[t], p[t], *p, names[secondary], language, stage, _LEVELS[t], score(p))
-        )
-    return out
-
-
-Labelled = tuple[list[str], dict[str, int], dict[str, int], int]
-"""A chunk's label lines, its counts by intent and by stage, and its number of empty keywords."""
-
-
-def _label_chunk(clf: IntentClassifier, keywords: list[str]) -> Labelled:
-    packed = clf._packed_chunk(keywords)
-    _, top, _, stage, _, empty = packed
-    keep = np.ones(len(top), dtype=bool)
-    keep[empty] = False
-    stages = clf.framework.stages
-    by_intent = np.bincount(top[keep], minlength=len(_NAMES)).tolist()
-    by_stage = np.bincount(stage[keep], minlength=len(stages)).tolist()
-    return (
-        _lines(clf, packed),
-        {name: n for name, n in zip(_NAMES, by_intent) if n},
-        {name: n for name, n in zip(stages, by_stage) if n},
-        len(empty),
+def label_line(
+    intent: str,
+    probabilities: Sequence[float],
+    secondary: str,
+    language: str,
+    stage: str,
+    level: str,
+    score: float,
+) -> str:
+    """The label columns of one keyword, tab-joined (none of them can hold a tab)."""
+    return _LINE % (
+        intent,
+        max(probabilities),
+        *probabilities,
+        secondary,
+        language,
+        stage,
+        level,
+        score,
     )
 
 
@@ -102,16 +77,53 @@ def label_fields(r: Classification) -> list[str]:
     """The label columns of one result as strings (empty for an empty keyword)."""
     if r.intent is None:
         return [""] * len(LABEL_COLUMNS)
-    return [
+    line = label_line(
         r.intent.value,
-        f"{r.confidence:.4f}",
-        *(f"{p:.4f}" for p in r.probabilities.values()),
+        list(r.probabilities.values()),
         "|".join(s.value for s in r.secondary),
         r.language,
         r.stage or "",
         r.conversion.level.value,
-        f"{r.conversion.score:.5f}",
-    ]
+        r.conversion.score,
+    )
+    return line.split("\t")
+
+
+def label_lines(d: Decisions) -> list[str]:
+    """The label columns of every keyword of a chunk, tab-joined.
+
+    :func:`label_fields` of each keyword's :class:`Classification`, without building one.
+    """
+    out = list(
+        map(
+            _LINE.__mod__,
+            zip(
+                map(_NAMES.__getitem__, d.top.tolist()),
+                d.probabilities.max(axis=1).tolist(),
+                *d.probabilities.T.tolist(),
+                map(SECONDARY_NAMES.__getitem__, d.secondary.tolist()),
+                map(LANGUAGES.__getitem__, d.language.tolist()),
+                map(d.stages.__getitem__, d.stage.tolist()),
+                map(_LEVELS.__getitem__, d.top.tolist()),
+                d.conversion.tolist(),
+            ),
+        )
+    )
+    for i in d.empty:
+        out[i] = _EMPTY
+    return out
+
+
+class Labelled(NamedTuple):
+    """A chunk as a worker hands it back: its label lines and the decisions they came from."""
+
+    lines: list[str]
+    decisions: Decisions
+
+
+def _label_chunk(clf: IntentClassifier, keywords: list[str]) -> Labelled:
+    d = clf.decide_many(keywords)
+    return Labelled(label_lines(d), d)
 
 
 @dataclass
@@ -125,8 +137,31 @@ class Stats:
     skipped: int = 0
     intents: Counter[str] = field(default_factory=Counter)
     stages: Counter[str] = field(default_factory=Counter)
-    results: list[Classification] | None = None
-    volumes: list[float] | None = None
+    summary: JourneySummary | None = None
+    """The journey map of the rows, when asked for."""
+
+    def count(self, d: Decisions) -> None:
+        """Add a chunk's keywords to the counts by intent and by stage."""
+        keep = np.ones(len(d), dtype=bool)
+        keep[d.empty] = False
+        by_intent = np.bincount(d.top[keep], minlength=len(_NAMES)).tolist()
+        by_stage = np.bincount(d.stage[keep], minlength=len(d.stages)).tolist()
+        self.intents.update({name: n for name, n in zip(_NAMES, by_intent) if n})
+        self.stages.update({name: n for name, n in zip(d.stages, by_stage) if n})
+        self.empty += len(d.empty)
+
+
+def tally_chunk(tally: Tally, d: Decisions, volumes: Sequence[float] | None) -> None:
+    """Add a chunk's keywords, with their volumes, to a journey map."""
+    empty = set(d.empty)
+    intents = list(Intent)
+    for i, (top, stage, score) in enumerate(
+        zip(d.top.tolist(), d.stage.tolist(), d.conversion.tolist())
+    ):
+        if i in empty:
+            tally.add(None, None, 0.0)
+        else:
+            tally.add(intents[top], d.stages[stage], score, volumes[i] if volumes else 0.0)
 
 
 class _Writer:
@@ -212,6 +247,44 @@ def _progress(stats: Stats, started: float, total: int | None, done: int | None)
     sys.stderr.flush()
 
 
+def _chunks(
+    table: Table, stats: Stats, on_error: str
+) -> Iterator[tuple[list[list[str]], list[str]]]:
+    """The table's rows a chunk at a time, with their keywords; malformed rows as ``on_error`` says."""
+    width = len(table.header)
+    key = table.keyword_index
+    rows = iter(table.rows)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        kept: list[list[str]] = list(map(itemgetter(1), chunk))
+        if set(map(len, kept)) == {width}:  # no malformed rows: nothing to check one by one
+            stats.read += len(chunk)
+            yield kept, list(map(itemgetter(key), kept))
+            continue
+        kept = []
+        for line, fields in chunk:
+            stats.read += 1
+            if table.format in ("csv", "tsv") and len(fields) != width:
+                stats.malformed += 1
+                problem = f"{len(fields)} fields, the header has {width}"
+                if on_error == "fail":
+                    raise InputError(table.path, line, problem)
+                if on_error == "skip":
+                    stats.skipped += 1
+                    print(f"intentkit: {table.path}:{line}: {problem} (skipped)", file=sys.stderr)
+                    continue
+                print(f"intentkit: {table.path}:{line}: {problem} (kept)", file=sys.stderr)
+                fields = _fit(fields, width, table.delimiter)
+            kept.append(fields)
+        yield kept, [f[key] if key < len(f) else "" for f in kept]
+
+
+def _volumes(table: Table, kept: list[list[str]]) -> list[float] | None:
+    vi = table.volume_index
+    if vi is None:
+        return None
+    return [parse_number(f[vi]) if vi < len(f) else 0.0 for f in kept]
+
+
 def label(
     table: Table,
     clf: IntentClassifier,
@@ -222,12 +295,13 @@ def label(
     progress: bool = False,
     size: int | None = None,
     position: Any = None,
-    keep_results: bool = False,
+    summary: bool = False,
     n_jobs: int | None = 1,
 ) -> Stats:
     """Label ``table`` into ``output`` (``None``: standard output); return the run's counts.
 
     ``n_jobs`` > 1 classifies chunks in worker processes while this one reads and writes.
+    ``summary`` also counts the journey map (:attr:`Stats.summary`) as the rows stream past.
     """
     out_fmt = (
         format_of(output, fmt)
@@ -235,67 +309,28 @@ def label(
         else (fmt or ("csv" if table.format == "txt" else table.format))
     )
     header = table.header
-    if table.format == "jsonl" and out_fmt != "jsonl":
+    only_keyword = table.format == "jsonl" and out_fmt != "jsonl"
+    if only_keyword:
         header = [table.header[1]]
-    stats = Stats(
-        results=[] if keep_results else None,
-        volumes=[] if keep_results and table.volume_index is not None else None,
+    stats = Stats()
+    tally = (
+        Tally(clf.framework.name, clf.framework.stages, volumes=table.volume_index is not None)
+        if summary
+        else None
     )
     target = AtomicOutput(output) if output else None
     binary = target.binary if target else sys.stdout.buffer
     writer = _Writer(out_fmt, binary, header)
-    width = len(table.header)
     started = time.perf_counter()
-
-    def chunks() -> Iterator[tuple[tuple[list[list[str]], list[str]], list[str]]]:
-        rows = iter(table.rows)
-        while chunk := list(islice(rows, CHUNK_ROWS)):
-            kept: list[list[str]] = list(map(itemgetter(1), chunk))
-            if set(map(len, kept)) == {width}:  # no malformed rows: nothing to check one by one
-                stats.read += len(chunk)
-                keywords = list(map(itemgetter(key), kept))
-                yield (kept, keywords), keywords
-                continue
-            kept = []
-            for line, fields in chunk:
-                stats.read += 1
-                if table.format in ("csv", "tsv") and len(fields) != width:
-                    stats.malformed += 1
-                    msg = f"{table.path}:{line}: {len(fields)} fields, the header has {width}"
-                    if on_error == "fail":
-                        raise InputError(
-                            table.path, line, f"{len(fields)} fields, the header has {width}"
-                        )
-                    if on_error == "skip":
-                        stats.skipped += 1
-                        print(f"intentkit: {msg} (skipped)", file=sys.stderr)
-                        continue
-                    print(f"intentkit: {msg} (kept)", file=sys.stderr)
-                    fields = _fit(fields, width, table.delimiter)
-                kept.append(fields)
-            keywords = [f[key] if key < len(f) else "" for f in kept]
-            yield (kept, keywords), keywords
-
-    key = table.keyword_index
-    only_keyword = table.format == "jsonl" and out_fmt != "jsonl"
-    stage_col = LABEL_COLUMNS.index("stage")
     try:
-        work: Any = _decide_packed if keep_results else _label_chunk
-        with _gc_paused():
-            for (kept, keywords), out in clf._map_chunks(chunks(), work, n_jobs):
-                if stats.results is not None:
-                    results = list(map(clf._build, keywords, _unpack(clf, out)))
-                    stats.results.extend(results)
-                    labels = [label_fields(r) for r in results]
-                    _write(writer, stats, kept, labels, only_keyword, stage_col)
-                else:
-                    lines, intents, stages, empty = out
-                    writer.write_lines([[f[1]] for f in kept] if only_keyword else kept, lines)
-                    stats.intents.update(intents)
-                    stats.stages.update(stages)
-                    stats.empty += empty
-                    stats.written += len(kept)
-                _volumes(stats, table, kept)
+        with gc_paused():
+            chunks = _chunks(table, stats, on_error)
+            for kept, (lines, d) in map_chunks(_label_chunk, clf, chunks, n_jobs):
+                writer.write_lines([[f[1]] for f in kept] if only_keyword else kept, lines)
+                stats.written += len(kept)
+                stats.count(d)
+                if tally is not None:
+                    tally_chunk(tally, d, _volumes(table, kept))
                 if progress:
                     _progress(stats, started, size, position() if position else None)
         writer.close()
@@ -310,40 +345,22 @@ def label(
     finally:
         if progress:
             sys.stderr.write("\n")
+    if tally is not None:
+        stats.summary = tally.summary()
     return stats
 
 
-def _write(
-    writer: _Writer,
-    stats: Stats,
-    kept: list[list[str]],
-    labels: list[list[str]],
-    only_keyword: bool,
-    stage_col: int,
-) -> None:
-    writer.write_many([[f[1]] for f in kept] if only_keyword else kept, labels)
-    intents = Counter(map(itemgetter(0), labels))
-    stats.empty += intents.pop("", 0)
-    stats.intents.update(intents)
-    stages = Counter(map(itemgetter(stage_col), labels))
-    stages.pop("", None)
-    stats.stages.update(stages)
-    stats.written += len(kept)
+def _decide_chunk(clf: IntentClassifier, keywords: list[str]) -> Decisions:
+    return clf.decide_many(keywords)
 
 
-def _volumes(stats: Stats, table: Table, kept: list[list[str]]) -> None:
-    vi = table.volume_index
-    if stats.volumes is not None and vi is not None:
-        stats.volumes.extend(_number(f[vi]) if vi < len(f) else 0.0 for f in kept)
-
-
-def _number(text: str) -> float:
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", "")
-    cleaned = cleaned.replace(",", "")
-    try:
-        value = float(cleaned) if cleaned else 0.0
-    except ValueError:
-        return 0.0
-    return value if value >= 0 and value == value else 0.0
+def summarize(
+    table: Table, clf: IntentClassifier, *, on_error: str = "keep", n_jobs: int | None = 1
+) -> JourneySummary:
+    """The journey map of ``table``'s keywords (with its volume column, if it has one), streamed."""
+    stats = Stats()
+    tally = Tally(clf.framework.name, clf.framework.stages, volumes=table.volume_index is not None)
+    with gc_paused():
+        for kept, d in map_chunks(_decide_chunk, clf, _chunks(table, stats, on_error), n_jobs):
+            tally_chunk(tally, d, _volumes(table, kept))
+    return tally.summary()

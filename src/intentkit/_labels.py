@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from intentkit._io import InputError, open_table
-from intentkit._model import INTENT_ORDER
+from intentkit._io import open_table
+from intentkit.errors import InputError
+from intentkit.types import INTENT_ORDER
 
 SPECIFICITY = ("local", "navigational", "transactional", "commercial", "informational")
 _NAMES = {i: i for i in INTENT_ORDER} | {

@@ -1,8 +1,13 @@
-"""The model artifact: vocabulary, lexicon and linear weights in one ``.npz`` file, and its scoring.
+"""The model artifact: vocabulary, lexicon and linear weights in one ``.npz`` file.
 
 The file is a zip of ``.npy`` arrays read with ``allow_pickle=False``: only numbers and UTF-8 bytes,
 so loading never runs code from the file, and nothing in it depends on the scikit-learn version
 that trained it. Every array's name, dtype, shape and finiteness is checked before use.
+``docs/model-format.md`` specifies the file.
+
+A model's version is a content hash: :func:`content_hash` over its arrays and its metadata (all but
+the version itself), so two files with the same weights, vocabulary and lexicon have the same
+version and any change gives another. Loading recomputes it.
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -20,15 +27,28 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, NOUN_KINDS, Featurizer, Lexicon
-from intentkit._features import INTENT_ORDER as INTENT_ORDER  # defined with the cue bits
+from intentkit._features import (
+    CHAR_NGRAMS,
+    CUE_SETS,
+    FEATURES_VERSION,
+    NOUN_KINDS,
+    Featurizer,
+    Lexicon,
+)
+from intentkit.errors import ModelFileError
+from intentkit.types import INTENT_ORDER
 
-LANGUAGE_MARGIN = 0.15
-"""``language`` is ``sv`` from a Swedish probability of 0.65, ``en`` up to 0.35, else ``unknown``."""
 FORMAT = "intentkit-model"
 FORMAT_VERSION = 1
-_ARRAYS = ("coef", "intercept", "lang_coef", "lang_intercept", "features", "lexicon", "meta")
+ARRAYS = ("coef", "intercept", "lang_coef", "lang_intercept", "features", "lexicon", "meta")
+"""The members of a model file, in the order they are written and hashed."""
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+_VERSION = re.compile(r"[0-9a-f]{16}")
+
+LANGUAGE_COLUMN = len(INTENT_ORDER)
+"""Column of :meth:`Model.scoring_weights` that sums the Swedish-vs-English logit."""
+KNOWN_COLUMN = LANGUAGE_COLUMN + 1
+"""Column of :meth:`Model.scoring_weights` that counts the keyword's known features."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -49,18 +69,23 @@ class Model:
     lang_coef: FloatArray
     lang_intercept: float
     lexicon: Lexicon
-    meta: dict[str, Any]
+    meta: Mapping[str, Any]
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """The model version recorded at training time."""
-        return str(self.meta.get("model_version", "unknown"))
+        """The model's version: the first 16 hex digits of its :func:`content_hash`."""
+        return content_hash(self._arrays())[:16]
 
     def featurizer(self, brands: Sequence[str] = (), places: Sequence[str] = ()) -> Featurizer:
         """A featurizer over this model's vocabulary, with optional extra brands and places."""
         vocab = {name: i for i, name in enumerate(self.features)}
         lexicon = self.lexicon.extended(brands, places) if (brands or places) else self.lexicon
         return Featurizer(lexicon, vocab)
+
+    def scoring_weights(self) -> FloatArray:
+        """One row per feature: its intent weights, its language weight and a 1 that counts it."""
+        ones = np.ones(len(self.features))
+        return np.column_stack([self.coef, self.lang_coef, ones])
 
     def scores(self, rows: Sequence[list[int]]) -> tuple[FloatArray, FloatArray]:
         """Intent logits ``(n, 5)`` and Swedish-vs-English logits ``(n,)`` for rows of indices.
@@ -79,8 +104,7 @@ class Model:
         lang = np.asarray(np.bincount(row_id, weights=self.lang_coef[flat], minlength=n), float)
         return logits, lang + self.lang_intercept
 
-    def save(self, path: str | Path) -> str:
-        """Write the model to ``path`` (byte-identical for identical models); return its SHA-256."""
+    def _arrays(self) -> dict[str, npt.NDArray[Any]]:
         lexicon = {
             "brands": sorted(self.lexicon.brands),
             "places": sorted(self.lexicon.places),
@@ -88,18 +112,29 @@ class Model:
             "stage_cues": dict(self.lexicon.stage_cues),
             "kinds": dict(self.lexicon.kinds),
         }
-        arrays: dict[str, npt.NDArray[Any]] = {
+        meta = {k: v for k, v in self.meta.items() if k != "model_version"}
+        return {
             "coef": np.ascontiguousarray(self.coef, dtype=np.float64),
             "intercept": np.asarray(self.intercept, dtype=np.float64),
             "lang_coef": np.asarray(self.lang_coef, dtype=np.float64),
             "lang_intercept": np.asarray([self.lang_intercept], dtype=np.float64),
             "features": _blob("\n".join(self.features)),
             "lexicon": _blob(json.dumps(lexicon, ensure_ascii=False, sort_keys=True)),
-            "meta": _blob(json.dumps(self.meta, ensure_ascii=False, sort_keys=True)),
+            "meta": _blob(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
         }
+
+    def save(self, path: str | Path) -> str:
+        """Write the model to ``path`` (byte-identical for identical models); return its SHA-256.
+
+        The metadata written records the model's :attr:`version`; the file is written to a
+        temporary name and renamed into place.
+        """
+        arrays = self._arrays()
+        meta = {**json.loads(arrays["meta"].tobytes()), "model_version": self.version}
+        arrays["meta"] = _blob(json.dumps(meta, ensure_ascii=False, sort_keys=True))
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for name in _ARRAYS:
+            for name in ARRAYS:
                 info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 member = io.BytesIO()
@@ -111,6 +146,16 @@ class Model:
         tmp.write_bytes(data)
         tmp.replace(path)
         return hashlib.sha256(data).hexdigest()
+
+
+def content_hash(arrays: Mapping[str, npt.NDArray[Any]]) -> str:
+    """SHA-256 over every array but the version: name, dtype, shape and bytes, in file order."""
+    h = hashlib.sha256()
+    for name in ARRAYS:
+        arr = arrays[name]
+        h.update(f"{name}\0{arr.dtype.str}\0{arr.shape}\0".encode())
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()
 
 
 def _blob(text: str) -> npt.NDArray[np.uint8]:
@@ -126,42 +171,75 @@ def _text(arr: npt.NDArray[Any], name: str) -> str:
 def load_model(path: str | Path, *, sha256: str | None = None) -> Model:
     """Load and validate a model file.
 
-    Raises ``FileNotFoundError`` if ``path`` does not exist and ``ValueError`` naming the file if
-    it is not a valid intentkit model (corrupt, truncated, foreign, wrong version, wrong shapes,
-    non-finite weights) or, when ``sha256`` is given, if its digest differs.
+    Raises ``FileNotFoundError`` if ``path`` does not exist and :class:`ModelFileError` naming the
+    file if it is not a valid intentkit model (corrupt, truncated, foreign, wrong shapes,
+    non-finite weights, weights that do not match the version recorded in it), if it was built
+    for other features than this intentkit computes (the message says how to rebuild it), or,
+    when ``sha256`` is given, if its digest differs.
     """
     path = Path(path)
     data = path.read_bytes()
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-        raise ValueError(f"{path}: SHA-256 does not match its model card; the file was changed")
+        raise ModelFileError(path, "SHA-256 does not match its model card; the file was changed")
     try:
-        return _parse(data)
+        model = _parse(data, path)
+    except ModelFileError:
+        raise
     except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: not a valid intentkit model file: {e}") from None
+        raise ModelFileError(path, f"not a valid intentkit model file: {e}") from None
+    recorded = str(model.meta.get("model_version", ""))
+    if _VERSION.fullmatch(recorded) and recorded != model.version:
+        raise ModelFileError(
+            path,
+            f"its weights do not match the model_version recorded in it ({recorded}); "
+            "the file was changed",
+        )
+    return model
 
 
-def _parse(data: bytes) -> Model:
+def rebuild_hint(meta: Mapping[str, Any], path: Path) -> str:
+    """How to rebuild a model from the training source its metadata records."""
+    source = meta.get("source")
+    if isinstance(source, Mapping) and isinstance(source.get("path"), str):
+        column = source.get("column")
+        flag = f" --column {column!r}" if isinstance(column, str) and column else ""
+        digest = source.get("sha256")
+        was = (
+            f" (when trained, that file's SHA-256 was {digest})" if isinstance(digest, str) else ""
+        )
+        return (
+            f"rebuild it from the data it was trained on: "
+            f"intentkit train {source['path']}{flag} -o {path.parent}{was}"
+        )
+    return "rebuild it with `intentkit train <the labelled file or data folder it came from>`"
+
+
+def _parse(data: bytes, path: Path) -> Model:
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
         names = sorted(n.removesuffix(".npy") for n in npz.files)
-        if names != sorted(_ARRAYS):
-            raise ValueError(f"expected arrays {sorted(_ARRAYS)}, found {names}")
-        arrays = {name: npz[name] for name in _ARRAYS}
+        if names != sorted(ARRAYS):
+            raise ValueError(f"expected arrays {sorted(ARRAYS)}, found {names}")
+        arrays = {name: npz[name] for name in ARRAYS}
     meta = json.loads(_text(arrays["meta"], "meta"))
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ValueError("not an intentkit model (format tag missing)")
     if meta.get("format_version") != FORMAT_VERSION:
-        raise ValueError(
-            f"model format version {meta.get('format_version')!r}, this intentkit reads "
-            f"{FORMAT_VERSION}; retrain it with `intentkit train`"
+        raise ModelFileError(
+            path,
+            f"model file format {meta.get('format_version')!r}, this intentkit reads "
+            f"{FORMAT_VERSION}; {rebuild_hint(meta, path)}",
         )
+    if tuple(meta.get("intents", ())) != INTENT_ORDER:
+        raise ValueError(f"model intents {meta.get('intents')!r}, expected {list(INTENT_ORDER)}")
     if (
-        tuple(meta.get("intents", ())) != INTENT_ORDER
-        or list(meta.get("char_ngrams", ())) != list(CHAR_NGRAMS)
+        list(meta.get("char_ngrams", ())) != list(CHAR_NGRAMS)
         or meta.get("features_version") != FEATURES_VERSION
     ):
-        raise ValueError(
-            "model was trained with other intents or features than this intentkit; "
-            "retrain it with `intentkit train`"
+        raise ModelFileError(
+            path,
+            f"built for features version {meta.get('features_version')!r}; this intentkit "
+            f"computes version {FEATURES_VERSION}, so its weights no longer fit; "
+            + rebuild_hint(meta, path),
         )
     features = tuple(_text(arrays["features"], "features").split("\n"))
     n = len(features)
@@ -186,10 +264,8 @@ def _parse(data: bytes) -> Model:
     ):
         raise ValueError("lexicon cues must map phrases to lists of intents")
     stage_cues = lex.get("stage_cues", {})
-    if not isinstance(stage_cues, dict) or not all(
-        v in ("retention", "renew") for v in stage_cues.values()
-    ):
-        raise ValueError("lexicon stage_cues must map phrases to 'retention' or 'renew'")
+    if not isinstance(stage_cues, dict) or not all(v in CUE_SETS for v in stage_cues.values()):
+        raise ValueError(f"lexicon stage_cues must map phrases to one of {list(CUE_SETS)}")
     kinds = lex.get("kinds", {})
     if not isinstance(kinds, dict) or not all(v in NOUN_KINDS for v in kinds.values()):
         raise ValueError(f"lexicon kinds must map phrases to one of {list(NOUN_KINDS)}")

@@ -14,8 +14,9 @@ repeat across keywords, so the scorer keeps, per distinct token:
 
 A chunk of keywords is then encoded with array operations: every token is looked up once
 (its id indexes arrays of table rows, classes and cue bits), keywords holding a possible
-multi-word phrase are found by looking up integer pair keys of adjacent tokens, and only those
-(about one in seven real keywords, mostly "how to ...") are encoded token by token. Class
+multi-word phrase are found by looking up integer keys of adjacent tokens' ids, and only
+keywords whose phrase is a brand, place or noun phrase (a few in a hundred) are encoded token by
+token. Class
 bigrams are looked up for the whole chunk (integer pair keys, binary search), and the sums use
 ``bincount``. :meth:`Scorer.score_one` adds in the same order in plain Python, so single and
 batch results are bit-identical; both equal the reference path up to floating-point summation
@@ -36,12 +37,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from intentkit import _features as F
 from intentkit._features import (
     CHAR_NGRAMS,
     CUE_BIT_COUNT,
     MAX_PHRASE_TOKENS,
-    NOUN_KINDS,
     Featurizer,
+    class_flag,
     crossings,
     cue_bits,
 )
@@ -50,17 +52,7 @@ from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
 BOS, EOS, UNKNOWN = 0, 1, 2
-_SPECIAL = (
-    "__brand__",
-    "__place__",
-    "__domain__",
-    "__year__",
-    "__num__",
-    "__measure__",
-    "__code__",
-    "__rare__",
-    *(f"__{kind}__" for kind in NOUN_KINDS),
-)
+"""Class ids of the keyword's edges, and of a word the model has no class bigram with."""
 
 
 class Encoded(NamedTuple):
@@ -128,13 +120,13 @@ class Scorer:
         self.featurizer = featurizer
         self.weights = weights
         vocab = featurizer.vocabulary
-        classes: dict[str, int] = {"^": BOS, "$": EOS}
-        for name in _SPECIAL:
+        classes: dict[str, int] = {F.BOS: BOS, F.EOS: EOS}
+        for name in F.CLASSES:
             classes[name] = len(classes) + 1  # UNKNOWN keeps id 2
         pairs: list[tuple[str, str, int]] = []
         for name, j in vocab.items():
-            if name.startswith("b:"):
-                a, _, b = name[2:].partition(" ")
+            if name.startswith(F.BIGRAM):
+                a, _, b = name[len(F.BIGRAM) :].partition(" ")
                 pairs.append((a, b, j))
                 for c in (a, b):
                     if c not in classes:
@@ -142,21 +134,19 @@ class Scorer:
         self._classes = classes
         self._k = k = len(classes) + 2
         keyed = sorted(
-            (classes[a] * k + classes[b], j)
-            for a, b, j in pairs
-            if (a, b) not in (("^", "__brand__"), ("__brand__", "$"))
+            (classes[a] * k + classes[b], j) for a, b, j in pairs if F.bigram(a, b) is not None
         )
         self._bigram_keys = np.array([key for key, _ in keyed], dtype=np.int64)
         self._bigram_index = np.array([j for _, j in keyed], dtype=np.intp)
         self._bigram = dict(keyed)
         self._only = {
-            classes[name]: vocab["L:only_" + name.strip("_")]
-            for name in _SPECIAL
-            if "L:only_" + name.strip("_") in vocab
+            classes[name]: vocab[F.only_flag(name)]
+            for name in F.CLASSES
+            if F.only_flag(name) in vocab
         }
-        self._one_word = vocab.get("L:one_word", -1)
-        self._place = classes["__place__"]
-        self._brand = classes["__brand__"]
+        self._one_word = vocab.get(F.ONE_WORD, -1)
+        self._place = classes[F.PLACE]
+        self._brand = classes[F.BRAND]
         self._cross_place = _crossing_table(vocab, place=True)
         self._cross_brand = _crossing_table(vocab, place=False)
         self._only_array = np.full(len(classes) + 2, -1, dtype=np.int64)
@@ -168,8 +158,8 @@ class Scorer:
             first, second = phrase.split(" ", 2)[:2]
             self._second.setdefault(first, set()).add(second)
         self._init_phrase_keys()
-        self._word_index = {n[2:]: j for n, j in vocab.items() if n.startswith("w:")}
-        self._gram_index = {n[2:]: j for n, j in vocab.items() if n.startswith("c:")}
+        self._word_index = {n[len(F.WORD) :]: j for n, j in vocab.items() if n.startswith(F.WORD)}
+        self._gram_index = {n[len(F.GRAM) :]: j for n, j in vocab.items() if n.startswith(F.GRAM)}
         self._tokens: dict[str, _Token] = {}
         self._ids: dict[str, int] = {}
         self._meta = np.zeros((1024, 4), dtype=np.int64)
@@ -266,8 +256,9 @@ class Scorer:
                 continue
             names: list[str] = []
             cls = self.featurizer.lexicon_match(phrase, names)
-            if cls and cls != "__brand__":
-                names.append("L:" + cls.strip("_"))
+            flag = class_flag(cls)
+            if flag:
+                names.append(flag)
             out[phrase] = _Phrase(
                 self._flags(names), cue_bits(names), self._classes[cls] if cls else -1
             )
@@ -278,8 +269,9 @@ class Scorer:
         feat = self.featurizer
         flags: list[str] = []
         cls = feat.lexicon_match(folded, flags) or feat.word_class(folded, feat.known, flags)
-        if cls.startswith("__") and cls != "__brand__":
-            flags.append("L:" + cls.strip("_"))
+        flag = class_flag(cls)
+        if flag:
+            flags.append(flag)
         return flags, cls, cue_bits(flags)
 
     def _token(self, token: str) -> _Token:
@@ -292,7 +284,7 @@ class Scorer:
         table rows and are not kept.
         """
         feat = self.featurizer
-        phrase_len = feat._phrase_len
+        phrase_len = feat.phrase_len
         prepared = []
         for token in tokens:
             folded = fold(token)

@@ -19,10 +19,8 @@ scikit-learn is imported here only: scoring needs numpy alone.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import hashlib
-import itertools
 import json
 import platform
 import zlib
@@ -34,24 +32,23 @@ from typing import Any
 
 import numpy as np
 
-from intentkit._features import (
-    _DOMAIN,
-    CHAR_NGRAMS,
-    FEATURES_VERSION,
-    MAX_PHRASE_TOKENS,
-    Featurizer,
-    Lexicon,
+from intentkit._dataset import (
+    HAND,
+    Row,
+    data_digest,
+    heldout_split,
+    language_neutral,
+    read_dataset,
+    read_lexicon,
+    read_shared_words,
 )
-from intentkit._model import (
-    FORMAT,
-    FORMAT_VERSION,
-    INTENT_ORDER,
-    LANGUAGE_MARGIN,
-    FloatArray,
-    Model,
-)
+from intentkit._decide import EN, LANGUAGES, SV, VECTOR, language_code
+from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, WORD, Featurizer, Lexicon
+from intentkit._metrics import expected_calibration_error, language_accuracy, macro_f1
+from intentkit._model import FORMAT, FORMAT_VERSION, FloatArray, Model
 from intentkit._text import fold, tokenize
 from intentkit._version import __version__
+from intentkit.types import INTENT_ORDER
 
 SECOND_INTENT_WEIGHT = 0.3
 TEMPLATE_WEIGHT = 0.5
@@ -73,20 +70,7 @@ explained with its intercept. The numbers are a documented assumption, not fitte
 evaluation set; with strong cues (which most keywords have) they change nothing.
 """
 C_GRID = (0.25, 0.5, 1.0, 2.0)
-HELDOUT_SHARE = 0.2
-KEYWORD_HEADER = ["keyword", "intent", "intent2", "lang", "vertical", "source"]
-
-
-@dataclass(frozen=True)
-class Row:
-    """One labelled keyword."""
-
-    keyword: str
-    intent: str
-    intent2: str = ""
-    lang: str = ""
-    vertical: str = ""
-    source: str = ""
+LANGUAGE_C_GRID = (1.0, 3.0, 10.0)
 
 
 @dataclass
@@ -97,128 +81,7 @@ class TrainResult:
     card: dict[str, Any] = field(default_factory=dict)
 
 
-def read_rows(path: Path) -> list[Row]:
-    """Read a labelled keyword TSV in the project's format; ``ValueError`` names file and line."""
-    rows: list[Row] = []
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader, None)
-        if header != KEYWORD_HEADER:
-            raise ValueError(f"{path}:1: header must be {' '.join(KEYWORD_HEADER)} (tab-separated)")
-        for cols in reader:
-            where = f"{path}:{reader.line_num}"
-            if len(cols) != len(KEYWORD_HEADER):
-                raise ValueError(
-                    f"{where}: expected {len(KEYWORD_HEADER)} columns, got {len(cols)}"
-                )
-            row = Row(*cols)
-            if row.intent not in INTENT_ORDER or (row.intent2 and row.intent2 not in INTENT_ORDER):
-                raise ValueError(f"{where}: unknown intent in {cols[1:3]}")
-            rows.append(row)
-    return rows
-
-
-def read_dataset(data_dir: Path) -> list[Row]:
-    """All labelled rows under ``data_dir/keywords``, files in sorted order, duplicates dropped."""
-    files = sorted((data_dir / "keywords").rglob("*.tsv"))
-    if not files:
-        raise ValueError(f"{data_dir / 'keywords'}: no labelled .tsv files found")
-    seen: set[str] = set()
-    rows: list[Row] = []
-    for path in files:
-        for row in read_rows(path):
-            if row.keyword not in seen:
-                seen.add(row.keyword)
-                rows.append(row)
-    return rows
-
-
-def _tsv_column(path: Path, *columns: str) -> list[tuple[str, ...]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}:1: missing columns {missing}")
-        return [tuple(r[c] or "" for c in columns) for r in reader]
-
-
-def read_lexicon(data_dir: Path) -> Lexicon:
-    """Brands (names and domains), places, intent and stage cues, noun kinds from ``data_dir/lexicons``."""
-    lex = data_dir / "lexicons"
-    brands: list[str] = []
-    places: list[str] = []
-    cues: list[tuple[str, str]] = []
-    if (lex / "brands.tsv").is_file():
-        for name, domain in _tsv_column(lex / "brands.tsv", "name", "domain"):
-            brands.append(name)
-            if domain:
-                brands.append(domain)
-    if (lex / "places.tsv").is_file():
-        places = [name for (name,) in _tsv_column(lex / "places.tsv", "name")]
-    if (lex / "cues.tsv").is_file():
-        cues = [(c, i) for c, i in _tsv_column(lex / "cues.tsv", "cue", "intent")]
-    stage_cues: list[tuple[str, str]] = []
-    if (lex / "stage_cues.tsv").is_file():
-        stage_cues = [(c, k) for c, k in _tsv_column(lex / "stage_cues.tsv", "cue", "kind")]
-    kinds: list[tuple[str, str]] = []
-    if (lex / "products.tsv").is_file():
-        for term, plural, definite, kind in _tsv_column(
-            lex / "products.tsv", "term", "plural", "definite", "kind"
-        ):
-            kinds += [(form, kind) for form in (term, plural, definite) if form]
-    cue_keys = {Lexicon.key(c) for c, _ in cues}
-    # A brand spelled like a cue word ("support", "app") would hide the cue from the bigrams.
-    brands = [b for b in brands if Lexicon.key(b) not in cue_keys and len(Lexicon.key(b)) > 1]
-    return Lexicon.build(brands, places, cues, stage_cues, kinds)
-
-
-def read_shared_words(data_dir: Path) -> frozenset[str]:
-    """Words typed alike in English and Swedish searches (``data_dir/lexicons/shared_words.tsv``)."""
-    path = data_dir / "lexicons" / "shared_words.tsv"
-    if not path.is_file():
-        return frozenset()
-    return frozenset(Lexicon.key(w) for (w,) in _tsv_column(path, "word"))
-
-
-def language_neutral(keyword: str, lexicon: Lexicon, shared: frozenset[str]) -> bool:
-    """Whether a keyword carries no sign of its language.
-
-    It does not when it is only brands, places, domains, numbers, model codes and words typed
-    alike in both languages ("strava", "teams vs zoom", "pizza malmö", "iphone 15 pro").
-
-    Such keywords keep the language of the list they were written for, but that label is not
-    learnable from the text: the language model is not trained on them, and the language accuracy
-    is measured without them (a good answer for them is ``unknown``).
-    """
-    tokens = [fold(t) for t in tokenize(keyword)]
-    i = 0
-    while i < len(tokens):
-        for m in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
-            phrase = " ".join(tokens[i : i + m])
-            if phrase in lexicon.brands or phrase in lexicon.places:
-                i += m
-                break
-        else:
-            t = tokens[i]
-            if t in shared or _DOMAIN.fullmatch(t) or any(c.isdigit() for c in t):
-                i += 1
-            else:
-                return False
-    return True
-
-
-def data_digest(data_dir: Path) -> str:
-    """SHA-256 over every training file (keywords and lexicons), path and bytes, sorted by path."""
-    h = hashlib.sha256()
-    for path in sorted((data_dir / "keywords").rglob("*.tsv")) + sorted(
-        (data_dir / "lexicons").glob("*.tsv")
-    ):
-        h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-class _Design:
+class Design:
     """Featurized rows: sparse count matrix over a vocabulary built from the given rows."""
 
     def __init__(
@@ -230,10 +93,10 @@ class _Design:
     ) -> None:
         feat = Featurizer(lexicon)
         if features is None:
-            known = _known_elsewhere(rows)
+            known = known_elsewhere(rows)
             names = [feat.features(r.keyword, k) for r, k in zip(rows, known)]
         else:
-            seen = frozenset(fold(f[2:]) for f in features if f.startswith("w:"))
+            seen = frozenset(fold(f[len(WORD) :]) for f in features if f.startswith(WORD))
             names = [feat.features(r.keyword, seen) for r in rows]
         if features is None:
             df: Counter[str] = Counter()
@@ -262,7 +125,7 @@ class _Design:
         )
 
 
-def _known_elsewhere(rows: Sequence[Row]) -> list[frozenset[str]]:
+def known_elsewhere(rows: Sequence[Row]) -> list[frozenset[str]]:
     """Per row, the (folded) words that at least two keywords of *other* verticals have.
 
     Rows without a vertical (a user's labelled export) are grouped in five folds by keyword hash.
@@ -287,7 +150,7 @@ def _expand(rows: Sequence[Row], idx: Sequence[int]) -> tuple[list[int], list[in
     """Row positions, labels and weights, with second intents added at a lower weight."""
     pos, labels, weights = [], [], []
     for i in idx:
-        w = 1.0 if rows[i].source in ("hand", "") else TEMPLATE_WEIGHT
+        w = 1.0 if rows[i].source in (HAND, "") else TEMPLATE_WEIGHT
         pos.append(i)
         labels.append(INTENT_ORDER.index(rows[i].intent))
         weights.append(w)
@@ -313,16 +176,6 @@ def _fit_lr(
     return coef, intercept
 
 
-def _macro_f1(y: Sequence[int], pred: Sequence[int]) -> float:
-    f1s = []
-    for k in sorted(set(y)):
-        tp = sum(1 for a, b in zip(y, pred) if a == k and b == k)
-        fp = sum(1 for a, b in zip(y, pred) if a != k and b == k)
-        fn = sum(1 for a, b in zip(y, pred) if a == k and b != k)
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return float(np.mean(f1s)) if f1s else 0.0
-
-
 def _softmax(z: FloatArray) -> FloatArray:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return np.asarray(e / e.sum(axis=1, keepdims=True))
@@ -342,21 +195,8 @@ def fit_temperature(logits: FloatArray, y: Sequence[int]) -> float:
     return float(min(fine, key=nll))
 
 
-def expected_calibration_error(probs: FloatArray, y: Sequence[int], bins: int = 15) -> float:
-    """ECE of the top-label confidence over equal-width bins."""
-    conf = probs.max(axis=1)
-    correct = probs.argmax(axis=1) == np.asarray(y)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    ece = 0.0
-    for lo, hi in itertools.pairwise(edges):
-        mask = (conf > lo) & (conf <= hi)
-        if mask.any():
-            ece += mask.mean() * abs(conf[mask].mean() - correct[mask].mean())
-    return float(ece)
-
-
 def _fit(
-    design: _Design,
+    design: Design,
     rows: Sequence[Row],
     idx: Sequence[int],
     c_grid: Sequence[float],
@@ -381,7 +221,7 @@ def _fit(
             pos, lab, w = _expand(rows, tr)
             coef, icpt = _fit_lr(design.matrix(pos), lab, w, c)
             oof[te] = design.matrix([idx[p] for p in te]) @ coef + icpt
-        score = _macro_f1(y_true, list(oof.argmax(axis=1)))
+        score = macro_f1(_names(y_true), _names(oof.argmax(axis=1)))
         report["cv"][str(c)] = round(score, 4)
         if best is None or score > best[0]:
             best = (score, c, oof)
@@ -405,11 +245,8 @@ def _fit(
     return coef / temperature, icpt / temperature + shift, report
 
 
-LANGUAGE_C_GRID = (1.0, 3.0, 10.0)
-
-
 def _fit_language(
-    design: _Design, rows: Sequence[Row], idx: Sequence[int], neutral: Sequence[bool] = ()
+    design: Design, rows: Sequence[Row], idx: Sequence[int], neutral: Sequence[bool] = ()
 ) -> tuple[FloatArray, float]:
     """Swedish-vs-English logistic regression; C chosen by 3-fold CV grouped by vertical.
 
@@ -435,92 +272,91 @@ def _fit_language(
                 if len(set(y[tr].tolist())) < 2:
                     continue
                 m = LogisticRegression(C=c, max_iter=3000, tol=1e-6).fit(x[tr], y[tr])
-                p = m.predict_proba(x[te])[:, 1]
-                right += int(np.sum((p >= 0.5 + LANGUAGE_MARGIN) & (y[te] == 1)))
-                right += int(np.sum((p <= 0.5 - LANGUAGE_MARGIN) & (y[te] == 0)))
+                said = language_code(m.predict_proba(x[te])[:, 1], 1, VECTOR)
+                right += int(np.sum(said == np.where(y[te] == 1, SV, EN)))
             if right > best:
                 best_c, best = c, right
     clf = LogisticRegression(C=best_c, max_iter=3000, tol=1e-6).fit(x, y)
     return np.asarray(clf.coef_[0], dtype=np.float64), float(clf.intercept_[0])
 
 
-def heldout_split(rows: Sequence[Row]) -> tuple[list[int], list[int]]:
-    """Split by topic, not by row: whole verticals and whole templates are held out.
+@dataclass(frozen=True)
+class HeldOut:
+    """Predictions on the held-out split of a model trained by the same recipe on the rest."""
 
-    A vertical or template is held out when the first byte of the SHA-256 of its name falls in
-    the lowest :data:`HELDOUT_SHARE` of the range. Held-out rows come from held-out verticals and
-    are hand-written or from held-out templates; training rows from neither; the rest are unused.
-    """
+    train_rows: int
+    rows: list[Row]
+    probabilities: FloatArray
+    """One row per held-out keyword, columns in intent order."""
+    language: list[str]
+    """``Classification.language`` of each held-out keyword."""
+    neutral: list[bool]
+    """Whether each held-out keyword is language-neutral (see :func:`language_neutral`)."""
 
-    def held(name: str) -> bool:
-        return hashlib.sha256(name.encode()).digest()[0] < 256 * HELDOUT_SHARE
-
-    train, test = [], []
-    for i, r in enumerate(rows):
-        templ = r.source if r.source != "hand" else ""
-        v_held = held("vertical:" + r.vertical)
-        t_held = bool(templ) and held("template:" + templ)
-        if v_held and (not templ or t_held):
-            test.append(i)
-        elif not v_held and not t_held:
-            train.append(i)
-    return train, test
-
-
-def _scores(
-    coef: FloatArray,
-    icpt: FloatArray,
-    lang: tuple[FloatArray, float],
-    design: _Design,
-    rows: Sequence[Row],
-    idx: Sequence[int],
-    neutral: Sequence[bool] = (),
-) -> dict[str, Any]:
-    x = design.matrix(idx)
-    probs = _softmax(x @ coef + icpt)
-    p_sv = 1.0 / (1.0 + np.exp(-(x @ lang[0] + lang[1])))
-    said = np.where(
-        p_sv >= 0.5 + LANGUAGE_MARGIN,
-        "sv",
-        np.where(p_sv <= 0.5 - LANGUAGE_MARGIN, "en", "unknown"),
-    )
-    out: dict[str, Any] = {"rows": len(idx)}
-    for language in ("en", "sv"):
-        sel = [p for p, i in enumerate(idx) if rows[i].lang == language]
-        y = [INTENT_ORDER.index(rows[idx[p]].intent) for p in sel]
-        out[language] = {
-            "rows": len(sel),
-            "macro_f1": round(_macro_f1(y, list(probs[sel].argmax(axis=1))), 4),
-            "ece": round(expected_calibration_error(probs[sel], y), 4) if sel else None,
-        }
-    y_all = [INTENT_ORDER.index(rows[i].intent) for i in idx]
-    out["macro_f1"] = round(_macro_f1(y_all, list(probs.argmax(axis=1))), 4)
-    out["ece"] = round(expected_calibration_error(probs, y_all), 4)
-    out.update(
-        language_scores(
-            said.tolist(),
-            [rows[i].lang for i in idx],
-            [neutral[i] for i in idx] if neutral else [False] * len(idx),
+    def scores(self) -> dict[str, Any]:
+        """Macro-F1 and ECE per language and overall, and language accuracy, for the card."""
+        probs = self.probabilities
+        out: dict[str, Any] = {"rows": len(self.rows)}
+        for language in ("en", "sv"):
+            sel = [p for p, r in enumerate(self.rows) if r.lang == language]
+            y = [INTENT_ORDER.index(self.rows[p].intent) for p in sel]
+            out[language] = {
+                "rows": len(sel),
+                "macro_f1": round(macro_f1(_names(y), _names(probs[sel].argmax(axis=1))), 4),
+                "ece": round(expected_calibration_error(probs[sel], y), 4) if sel else None,
+            }
+        y_all = [INTENT_ORDER.index(r.intent) for r in self.rows]
+        out["macro_f1"] = round(macro_f1(_names(y_all), _names(probs.argmax(axis=1))), 4)
+        out["ece"] = round(expected_calibration_error(probs, y_all), 4)
+        lang = language_accuracy(self.language, [r.lang for r in self.rows], self.neutral)
+        out.update(
+            language_accuracy=_round(lang.accuracy),
+            language_rows=lang.rows,
+            language_neutral_rows=lang.neutral_rows,
+            language_neutral_unknown=_round(lang.neutral_unknown),
+            train_rows=self.train_rows,
         )
-    )
-    return out
+        return out
 
 
-def language_scores(
-    said: Sequence[str], truth: Sequence[str], neutral: Sequence[bool]
-) -> dict[str, Any]:
-    """Language accuracy on keywords that show their language, and neutral keywords' ``unknown`` share.
+def predict_heldout(
+    rows: Sequence[Row],
+    lexicon: Lexicon,
+    *,
+    min_df: int = 2,
+    c_grid: Sequence[float] = C_GRID,
+    folds: int = 5,
+    prior: Mapping[str, float] | None = None,
+    shared_words: frozenset[str] = frozenset(),
+) -> HeldOut | None:
+    """Train on the rows :func:`heldout_split` keeps for training, predict the held-out ones.
 
-    Accuracy is that of ``Classification.language``: ``unknown`` counts as wrong.
+    ``None`` when the split leaves either side empty.
     """
-    scored = [s == t for s, t, n in zip(said, truth, neutral) if not n and t in ("en", "sv")]
-    free = [s == "unknown" for s, n in zip(said, neutral) if n]
-    return {
-        "language_accuracy": round(float(np.mean(scored)), 4) if scored else None,
-        "language_rows": len(scored),
-        "language_neutral_rows": len(free),
-        "language_neutral_unknown": round(float(np.mean(free)), 4) if free else None,
-    }
+    tr, te = heldout_split(rows)
+    if not tr or not te:
+        return None
+    neutral = [language_neutral(r.keyword, lexicon, shared_words) for r in rows]
+    sub = [rows[i] for i in tr]
+    design = Design(sub, lexicon, min_df)
+    coef, icpt, _ = _fit(design, sub, list(range(len(sub))), c_grid, folds, prior)
+    lang_coef, lang_icpt = _fit_language(
+        design, sub, list(range(len(sub))), [neutral[i] for i in tr]
+    )
+    test = [rows[i] for i in te]
+    x = Design(test, lexicon, min_df, features=design.features).matrix(range(len(test)))
+    p_sv = 1.0 / (1.0 + np.exp(-(x @ lang_coef + lang_icpt)))
+    known = np.asarray(x.sum(axis=1)).ravel()
+    said = [LANGUAGES[c] for c in language_code(p_sv, known, VECTOR).tolist()]
+    return HeldOut(len(tr), test, _softmax(x @ coef + icpt), said, [neutral[i] for i in te])
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
+def _names(indices: Any) -> list[str]:
+    return [INTENT_ORDER[k] for k in np.asarray(indices).tolist()]
 
 
 def train(
@@ -532,46 +368,47 @@ def train(
     folds: int = 5,
     heldout: bool = True,
     prior: Mapping[str, float] | None = None,
-    extra_meta: dict[str, Any] | None = None,
+    source: Mapping[str, Any] | None = None,
     shared_words: frozenset[str] = frozenset(),
 ) -> TrainResult:
     """Train a model from labelled rows; deterministic for the same rows, lexicon and settings.
 
     ``prior`` shifts the intercepts to the intent shares expected where the model is used (see
-    :data:`DEPLOYMENT_PRIOR`); ``None`` keeps the training data's own shares.
+    :data:`DEPLOYMENT_PRIOR`); ``None`` keeps the training data's own shares. ``source`` (what
+    the rows were read from: ``path``, ``sha256``, ``column``) is recorded in the model, so a
+    later intentkit can say how to rebuild it.
     """
     if len({r.intent for r in rows}) < 2:
         raise ValueError("training needs keywords of at least two intents")
     all_idx = list(range(len(rows)))
     neutral = [language_neutral(r.keyword, lexicon, shared_words) for r in rows]
-    card: dict[str, Any] = {"rows": len(rows), **(extra_meta or {})}
+    card: dict[str, Any] = {"rows": len(rows)}
     if heldout:
-        tr, te = heldout_split(rows)
-        if tr and te:
-            design = _Design([rows[i] for i in tr], lexicon, min_df)
-            sub = [rows[i] for i in tr]
-            coef, icpt, _ = _fit(design, sub, list(range(len(sub))), c_grid, folds, prior)
-            lang = _fit_language(design, sub, list(range(len(sub))), [neutral[i] for i in tr])
-            test = [rows[i] for i in te]
-            test_design = _Design(test, lexicon, min_df, features=design.features)
-            card["heldout"] = _scores(
-                coef, icpt, lang, test_design, test, list(range(len(te))), [neutral[i] for i in te]
-            )
-            card["heldout"]["train_rows"] = len(tr)
-    design = _Design(rows, lexicon, min_df)
+        held = predict_heldout(
+            rows,
+            lexicon,
+            min_df=min_df,
+            c_grid=c_grid,
+            folds=folds,
+            prior=prior,
+            shared_words=shared_words,
+        )
+        if held is not None:
+            card["heldout"] = held.scores()
+    design = Design(rows, lexicon, min_df)
     coef, icpt, report = _fit(design, rows, all_idx, c_grid, folds, prior)
     lang_coef, lang_icpt = _fit_language(design, rows, all_idx, neutral)
     card["training"] = report
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "model_version": (extra_meta or {}).get("model_version", __version__),
         "intents": list(INTENT_ORDER),
         "char_ngrams": list(CHAR_NGRAMS),
         "features_version": FEATURES_VERSION,
         "min_df": min_df,
         "C": report["C"],
         "temperature": report["temperature"],
+        "source": dict(source or {}),
     }
     model = Model(
         features=design.features,
@@ -612,28 +449,27 @@ def train_directory(
     rows = read_dataset(data_dir)
     lexicon = read_lexicon(data_dir)
     digest = data_digest(data_dir)
-    version = f"{__version__}+data.{digest[:10]}"
     result = train(
         rows,
         lexicon,
         heldout=heldout,
         prior=DEPLOYMENT_PRIOR,
-        extra_meta={"model_version": version},
+        source={"path": str(data_dir), "sha256": digest},
         shared_words=read_shared_words(data_dir),
     )
     if evaluate:
         from intentkit._classifier import IntentClassifier
-        from intentkit._evaluate import summary_scores
+        from intentkit._evaluate import score_file
 
         out_dir.mkdir(parents=True, exist_ok=True)
         scratch = out_dir / ".evaluation.npz"
         result.model.save(scratch)
         try:
             clf = IntentClassifier(model=scratch)
-            result.card["evaluation"] = [summary_scores(p, clf) for p in evaluate]
+            result.card["evaluation"] = [score_file(p, clf).card() for p in evaluate]
         finally:
             scratch.unlink(missing_ok=True)
-    return _write(result, rows, out_dir, version, digest)
+    return _write(result, rows, out_dir, digest)
 
 
 def train_file(path: Path, out_dir: Path, *, column: str | None = None) -> dict[str, Any]:
@@ -644,7 +480,7 @@ def train_file(path: Path, out_dir: Path, *, column: str | None = None) -> dict[
     prior: a user's labelled export already reflects the keywords they label. Cross-validation groups keywords by their first
     word, since an export has no verticals.
     """
-    from intentkit._classifier import _load_cached
+    from intentkit._classifier import load_cached
     from intentkit._labels import read_labelled
 
     rows = [
@@ -657,21 +493,19 @@ def train_file(path: Path, out_dir: Path, *, column: str | None = None) -> dict[
     ]
     if not rows:
         raise ValueError(f"{path}: no labelled keywords found")
-    lexicon = _load_cached(None).lexicon
+    lexicon = load_cached(None).lexicon
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    version = f"{__version__}+{path.stem}.{digest[:10]}"
-    result = train(rows, lexicon, heldout=False, extra_meta={"model_version": version})
-    return _write(result, rows, out_dir, version, digest)
+    source = {"path": str(path.resolve()), "sha256": digest, "column": column or ""}
+    result = train(rows, lexicon, heldout=False, source=source)
+    return _write(result, rows, out_dir, digest)
 
 
-def _write(
-    result: TrainResult, rows: Sequence[Row], out_dir: Path, version: str, digest: str
-) -> dict[str, Any]:
+def _write(result: TrainResult, rows: Sequence[Row], out_dir: Path, digest: str) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     sha = result.model.save(out_dir / "intentkit.npz")
     counts = Counter((r.lang or "?", r.intent) for r in rows)
     card = {
-        "model_version": version,
+        "model_version": result.model.version,
         "created": _dt.date.today().isoformat(),
         "file": "intentkit.npz",
         "sha256": sha,
@@ -684,7 +518,7 @@ def _write(
             "verticals": len({r.vertical for r in rows if r.vertical}),
         },
         "libraries": library_versions(),
-        **{k: v for k, v in result.card.items() if k not in ("rows", "model_version")},
+        **{k: v for k, v in result.card.items() if k != "rows"},
     }
     tmp = out_dir / "model-card.json.tmp"
     tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

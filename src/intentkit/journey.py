@@ -9,8 +9,11 @@ probability mass wins, and a post-purchase cue ("login", "mina sidor", "returner
 A keyword's **conversion prior** is a level (the level of its intent: informational low,
 commercial medium, the rest high) and a score: the expected per-click conversion rate under the
 predicted intent probabilities, ``sum(p[intent] * prior[intent])``. The default priors are rough
-per-click conversion rates of a typical commercial site; :func:`fit_priors` replaces them with
-rates estimated from your own analytics.
+per-click conversion rates of a typical commercial site; :func:`intentkit.fit_priors` replaces
+them with rates estimated from your own analytics.
+
+This module holds the frameworks, priors and summaries; the rules that turn probabilities and
+cues into a stage are applied in :mod:`intentkit._decide`.
 """
 
 from __future__ import annotations
@@ -24,12 +27,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from intentkit._features import CUE_SETS as CUE_SETS
 from intentkit.types import Classification, Intent, Level
-
-CUE_SETS = ("retention", "renew")
-"""The post-purchase cue sets a framework can map to a stage: ``renew`` holds renew/förnya/upgrade/
-subscription cues, ``retention`` every other post-purchase cue (login, support, returns, ...)."""
-
 
 INTENT_LEVEL: dict[Intent, Level] = {
     Intent.INFORMATIONAL: Level.LOW,
@@ -134,23 +133,18 @@ class Framework(BaseModel):
         except ValueError as e:
             raise ValueError(f"{path}: not a valid framework: {e}") from None
 
-    def cue_stage(self, cues: int) -> str | None:
-        """The stage a cue bitmask (1 retention, 2 renew) forces, or ``None`` if it forces none."""
-        if cues & 2 and "renew" in self.cues:
+    def forced_stage(self, cue_sets: Iterable[str]) -> str | None:
+        """The stage a keyword with post-purchase cues of ``cue_sets`` is in, or ``None``.
+
+        ``renew`` wins over ``retention``; any post-purchase cue forces the ``retention`` stage
+        where the framework maps no ``renew`` stage.
+        """
+        found = set(cue_sets)
+        if "renew" in found and "renew" in self.cues:
             return self.cues["renew"]
-        if cues and "retention" in self.cues:
+        if found and "retention" in self.cues:
             return self.cues["retention"]
         return None
-
-    def stage_of(self, probabilities: Sequence[float], cues: int) -> str:
-        """The stage for intent probabilities (taxonomy order) and a cue bitmask (1 retention, 2 renew)."""
-        forced = self.cue_stage(cues)
-        if forced is not None:
-            return forced
-        mass = dict.fromkeys(self.stages, 0.0)
-        for intent, p in zip(Intent, probabilities):
-            mass[self.intents[intent]] += p
-        return max(self.stages, key=mass.__getitem__)
 
 
 def _load_toml(text: str) -> Any:
@@ -259,53 +253,6 @@ def resolve_priors(
     return {i: out[i] for i in Intent}
 
 
-def fit_priors(
-    keywords: Iterable[str],
-    clicks: Iterable[float],
-    conversions: Iterable[float],
-    *,
-    classifier: Any = None,
-    defaults: Mapping[Intent, float] | Mapping[str, float] | None = None,
-    strength: float = 200.0,
-) -> dict[Intent, float]:
-    """Estimate per-intent conversion rates from your own data, shrunk toward the defaults.
-
-    Each keyword's clicks (or sessions) and conversions are shared among the intents by its
-    predicted probabilities. Per intent, with ``n`` shared clicks, ``c`` shared conversions and a
-    default rate ``m``, the estimate is the posterior mean of a Beta-binomial model with a
-    ``Beta(m * strength, (1 - m) * strength)`` prior: ``(c + m * strength) / (n + strength)``. So
-    an intent with few clicks stays near its default and one with many follows the data;
-    ``strength`` is how many clicks the default is worth.
-
-    Returns priors that ``IntentClassifier(priors=...)`` accepts.
-    """
-    from intentkit._classifier import IntentClassifier
-
-    base = resolve_priors(defaults)
-    if not (math.isfinite(strength) and strength > 0):
-        raise ValueError("strength must be a positive number")
-    kws, n_clicks, n_conv = list(keywords), list(clicks), list(conversions)
-    if not len(kws) == len(n_clicks) == len(n_conv):
-        raise ValueError(
-            f"keywords, clicks and conversions differ in length ({len(kws)}, {len(n_clicks)}, {len(n_conv)})"
-        )
-    for i, (n, c) in enumerate(zip(n_clicks, n_conv)):
-        if not (math.isfinite(n) and math.isfinite(c) and 0 <= c <= n):
-            raise ValueError(f"row {i}: need 0 <= conversions <= clicks, got {c!r} and {n!r}")
-    clf = classifier if classifier is not None else IntentClassifier()
-    shared_clicks = dict.fromkeys(Intent, 0.0)
-    shared_conv = dict.fromkeys(Intent, 0.0)
-    for result, n, c in zip(clf.classify_many(kws), n_clicks, n_conv):
-        if result.intent is None:
-            continue
-        for intent, p in result.probabilities.items():
-            shared_clicks[intent] += p * n
-            shared_conv[intent] += p * c
-    return {
-        i: (shared_conv[i] + base[i] * strength) / (shared_clicks[i] + strength) for i in Intent
-    }
-
-
 class JourneySummary(BaseModel):
     """The journey map of a keyword list: how its keywords and search volume spread over stages and intents."""
 
@@ -329,13 +276,67 @@ class JourneySummary(BaseModel):
     """Sum of volume times conversion score: conversions to expect if every search clicked once."""
 
 
+class Tally:
+    """A journey map counted one keyword at a time.
+
+    :func:`journey_summary` adds a list of classifications to one; ``intentkit label --summary``
+    and ``intentkit summary`` add the rows of a file as they stream past, so a summary of any
+    size takes constant memory and both give the same numbers for the same keywords.
+    """
+
+    def __init__(
+        self, framework: str, stages: Sequence[str] = (), *, volumes: bool = False
+    ) -> None:
+        self.framework = framework
+        self.keywords = 0
+        self.empty = 0
+        self.stages = dict.fromkeys(stages, 0)
+        self.intents = dict.fromkeys(Intent, 0)
+        self.stage_volume = dict.fromkeys(stages, 0.0) if volumes else None
+        self.intent_volume = dict.fromkeys(Intent, 0.0) if volumes else None
+        self.expected = 0.0
+
+    def add(
+        self, intent: Intent | None, stage: str | None, conversion: float, volume: float = 0.0
+    ) -> None:
+        """Count one keyword: its intent and stage (``None`` for an empty keyword) and volume."""
+        self.keywords += 1
+        if intent is None or stage is None:
+            self.empty += 1
+            return
+        if stage not in self.stages:
+            self.stages[stage] = 0
+            if self.stage_volume is not None:
+                self.stage_volume[stage] = 0.0
+        self.stages[stage] += 1
+        self.intents[intent] += 1
+        if self.stage_volume is not None and self.intent_volume is not None:
+            self.stage_volume[stage] += volume
+            self.intent_volume[intent] += volume
+            self.expected += volume * conversion
+
+    def summary(self) -> JourneySummary:
+        """The journey map of the keywords counted so far."""
+        with_volume = self.stage_volume is not None
+        return JourneySummary(
+            framework=self.framework,
+            keywords=self.keywords,
+            empty=self.empty,
+            stages=self.stages,
+            intents=self.intents,
+            stage_volume=self.stage_volume,
+            intent_volume=self.intent_volume,
+            expected_conversions=self.expected if with_volume else None,
+        )
+
+
 def journey_summary(
     classifications: Iterable[Classification], volumes: Iterable[float] | None = None
 ) -> JourneySummary:
     """Summarise classifications (and their search volumes) by stage and intent.
 
-    All classifications must come from one framework; the stages listed are the ones seen plus
-    those of the built-in framework of the same name.
+    All classifications must come from one framework; the stages listed are those of the
+    built-in framework of that name, then any other stage in the order first seen.
     """
     results = list(classifications)
     vols = None if volumes is None else [float(v) for v in volumes]
@@ -349,33 +350,9 @@ def journey_summary(
     if len(names) > 1:
         raise ValueError(f"classifications from several frameworks: {sorted(names)}")
     name = names.pop() if names else "funnel"
-    order = list(FRAMEWORKS[name].stages) if name in FRAMEWORKS else []
-    for r in results:
-        if r.stage is not None and r.stage not in order:
-            order.append(r.stage)
-    stages = dict.fromkeys(order, 0)
-    intents = dict.fromkeys(Intent, 0)
-    stage_vol = dict.fromkeys(order, 0.0)
-    intent_vol = dict.fromkeys(Intent, 0.0)
-    expected = 0.0
-    empty = 0
-    for i, r in enumerate(results):
-        if r.intent is None or r.stage is None:
-            empty += 1
-            continue
-        stages[r.stage] += 1
-        intents[r.intent] += 1
-        if vols is not None:
-            stage_vol[r.stage] += vols[i]
-            intent_vol[r.intent] += vols[i]
-            expected += vols[i] * r.conversion.score
-    return JourneySummary(
-        framework=name,
-        keywords=len(results),
-        empty=empty,
-        stages=stages,
-        intents=intents,
-        stage_volume=stage_vol if vols is not None else None,
-        intent_volume=intent_vol if vols is not None else None,
-        expected_conversions=expected if vols is not None else None,
+    tally = Tally(
+        name, FRAMEWORKS[name].stages if name in FRAMEWORKS else (), volumes=vols is not None
     )
+    for i, r in enumerate(results):
+        tally.add(r.intent, r.stage, r.conversion.score, vols[i] if vols is not None else 0.0)
+    return tally.summary()

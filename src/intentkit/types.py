@@ -32,6 +32,10 @@ class Intent(str, Enum):
         return self.value
 
 
+INTENT_ORDER: tuple[str, ...] = tuple(i.value for i in Intent)
+"""The intents' names in the enum's order: the order of every score column and model array."""
+
+
 class Level(str, Enum):
     """How likely a click on the keyword converts, coarsely."""
 

@@ -1,0 +1,241 @@
+"""The training data: the labelled-keyword row format, the lexicon files, the digest and the split.
+
+A data folder holds ``keywords/**/*.tsv`` (labelled keywords) and ``lexicons/*.tsv``. Everything
+that reads or writes them (training, ``data/*.py``, ``benchmarks/``) goes through this module, so
+the format is written down once: :data:`HEADER` and :func:`problems` define a valid row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from intentkit._features import DOMAIN_PATTERN, MAX_PHRASE_TOKENS, Lexicon
+from intentkit._text import fold, tokenize
+from intentkit.types import INTENT_ORDER
+
+HEADER = ("keyword", "intent", "intent2", "lang", "vertical", "source")
+"""The columns of a labelled-keyword file, tab-separated, UTF-8, with this header line."""
+LANGUAGES = ("en", "sv")
+HAND = "hand"
+"""The ``source`` of a row written by hand; a template row names its template."""
+ALLOWED = re.compile(r"^[a-z0-9åäöéèüæøñçáíóúàâêîôûëïß .\-&+'/]+$")
+"""A keyword's characters: lower case letters, digits, spaces, and the marks people type inside
+tokens (domains ``.``, model names ``-``, ``&``, ``+``, ``'`` and ``/``)."""
+_VERTICAL = re.compile(r"[a-z0-9_]+")
+HELDOUT_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled keyword."""
+
+    keyword: str
+    intent: str
+    intent2: str = ""
+    lang: str = ""
+    vertical: str = ""
+    source: str = ""
+
+
+def problems(row: Row) -> list[str]:
+    """What is wrong with a row of our data (empty if nothing)."""
+    out = []
+    kw = row.keyword
+    if not kw or kw != kw.strip() or "  " in kw:
+        out.append(f"keyword has stray spaces or is empty: {kw!r}")
+    elif not ALLOWED.match(kw):
+        out.append(f"keyword must be lower case without punctuation: {kw!r}")
+    if row.intent not in INTENT_ORDER:
+        out.append(f"unknown intent {row.intent!r}")
+    if row.intent2 and (row.intent2 not in INTENT_ORDER or row.intent2 == row.intent):
+        out.append(f"bad second intent {row.intent2!r}")
+    if row.lang not in LANGUAGES:
+        out.append(f"lang must be en or sv, not {row.lang!r}")
+    if not _VERTICAL.fullmatch(row.vertical):
+        out.append(f"vertical must be snake_case, not {row.vertical!r}")
+    if not row.source:
+        out.append("source is empty")
+    return out
+
+
+def read_rows(path: Path, *, check: bool = True) -> Iterator[tuple[int, Row]]:
+    """The rows of a labelled-keyword file with their line numbers.
+
+    Raises ``ValueError`` naming file and line for a wrong header or column count, and, with
+    ``check``, for the first row with :func:`problems`.
+    """
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if tuple(next(reader, ())) != HEADER:
+            raise ValueError(f"{path}:1: header must be {' '.join(HEADER)} (tab-separated)")
+        for cols in reader:
+            where = f"{path}:{reader.line_num}"
+            if len(cols) != len(HEADER):
+                raise ValueError(f"{where}: expected {len(HEADER)} columns, got {len(cols)}")
+            row = Row(*cols)
+            found = problems(row) if check else []
+            if found:
+                raise ValueError(f"{where}: {found[0]}")
+            yield reader.line_num, row
+
+
+def write_rows(path: Path, rows: Iterable[Row]) -> int:
+    """Write rows in the file format (to a temporary file renamed into place); return the count."""
+    tmp = path.with_name(path.name + ".tmp")
+    n = 0
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        f.write("\t".join(HEADER) + "\n")
+        for row in rows:
+            f.write("\t".join(astuple(row)) + "\n")
+            n += 1
+    tmp.replace(path)
+    return n
+
+
+def keyword_files(data_dir: Path) -> list[Path]:
+    """The labelled-keyword files of a data folder, in sorted order."""
+    return sorted((data_dir / "keywords").rglob("*.tsv"))
+
+
+def read_dataset(data_dir: Path) -> list[Row]:
+    """All labelled rows of a data folder, files in sorted order, repeated keywords dropped."""
+    files = keyword_files(data_dir)
+    if not files:
+        raise ValueError(f"{data_dir / 'keywords'}: no labelled .tsv files found")
+    seen: set[str] = set()
+    rows: list[Row] = []
+    for path in files:
+        for _, row in read_rows(path):
+            if row.keyword not in seen:
+                seen.add(row.keyword)
+                rows.append(row)
+    return rows
+
+
+def read_table(path: Path, *columns: str) -> list[tuple[str, ...]]:
+    """The named columns of a lexicon file (UTF-8, tab-separated, with a header)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}:1: missing columns {missing}")
+        return [tuple(r[c] or "" for c in columns) for r in reader]
+
+
+def read_lexicon(data_dir: Path) -> Lexicon:
+    """Brands (names and domains), places, intent and stage cues, noun kinds from ``data_dir/lexicons``."""
+    lex = data_dir / "lexicons"
+
+    def table(name: str, *columns: str) -> list[tuple[str, ...]]:
+        return read_table(lex / name, *columns) if (lex / name).is_file() else []
+
+    brands: list[str] = []
+    for name, domain in table("brands.tsv", "name", "domain"):
+        brands.append(name)
+        if domain:
+            brands.append(domain)
+    places = [name for (name,) in table("places.tsv", "name")]
+    cues = [(c, i) for c, i in table("cues.tsv", "cue", "intent")]
+    stage_cues = [(c, k) for c, k in table("stage_cues.tsv", "cue", "kind")]
+    kinds: list[tuple[str, str]] = []
+    for term, plural, definite, kind in table("products.tsv", "term", "plural", "definite", "kind"):
+        kinds += [(form, kind) for form in (term, plural, definite) if form]
+    cue_keys = {Lexicon.key(c) for c, _ in cues}
+    # A brand spelled like a cue word ("support", "app") would hide the cue from the bigrams.
+    brands = [b for b in brands if Lexicon.key(b) not in cue_keys and len(Lexicon.key(b)) > 1]
+    return Lexicon.build(brands, places, cues, stage_cues, kinds)
+
+
+def read_shared_words(data_dir: Path) -> frozenset[str]:
+    """Words typed alike in English and Swedish searches (``lexicons/shared_words.tsv``)."""
+    path = data_dir / "lexicons" / "shared_words.tsv"
+    if not path.is_file():
+        return frozenset()
+    return frozenset(Lexicon.key(w) for (w,) in read_table(path, "word"))
+
+
+def language_neutral(keyword: str, lexicon: Lexicon, shared: frozenset[str]) -> bool:
+    """Whether a keyword carries no sign of its language.
+
+    It does not when it is only brands, places, domains, numbers, model codes and words typed
+    alike in both languages ("strava", "teams vs zoom", "pizza malmö", "iphone 15 pro").
+
+    Such keywords keep the language of the list they were written for, but that label is not
+    learnable from the text: the language model is not trained on them, and the language accuracy
+    is measured without them (a good answer for them is ``unknown``).
+    """
+    tokens = [fold(t) for t in tokenize(keyword)]
+    i = 0
+    while i < len(tokens):
+        for m in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
+            phrase = " ".join(tokens[i : i + m])
+            if phrase in lexicon.brands or phrase in lexicon.places:
+                i += m
+                break
+        else:
+            t = tokens[i]
+            if t in shared or DOMAIN_PATTERN.fullmatch(t) or any(c.isdigit() for c in t):
+                i += 1
+            else:
+                return False
+    return True
+
+
+def data_digest(data_dir: Path) -> str:
+    """SHA-256 over every training file (keywords and lexicons), path and bytes, sorted by path."""
+    h = hashlib.sha256()
+    for path in keyword_files(data_dir) + sorted((data_dir / "lexicons").glob("*.tsv")):
+        h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def heldout_split(rows: Sequence[Row]) -> tuple[list[int], list[int]]:
+    """Split by topic, not by row: whole verticals and whole templates are held out.
+
+    A vertical or template is held out when the first byte of the SHA-256 of its name falls in
+    the lowest :data:`HELDOUT_SHARE` of the range. Held-out rows come from held-out verticals and
+    are hand-written or from held-out templates; training rows from neither; the rest are unused.
+    """
+
+    def held(name: str) -> bool:
+        return hashlib.sha256(name.encode()).digest()[0] < 256 * HELDOUT_SHARE
+
+    train, test = [], []
+    for i, r in enumerate(rows):
+        templ = r.source if r.source != HAND else ""
+        v_held = held("vertical:" + r.vertical)
+        t_held = bool(templ) and held("template:" + templ)
+        if v_held and (not templ or t_held):
+            test.append(i)
+        elif not v_held and not t_held:
+            train.append(i)
+    return train, test
+
+
+HELD_APART = "held_apart.txt"
+"""In a data folder: hashes of keywords that must never be training rows (see :func:`held_apart`)."""
+
+
+def held_apart_key(keyword: str) -> str:
+    """The held-apart hash of a keyword: 16 hex digits of the SHA-256 of its lookup form."""
+    return hashlib.sha256(Lexicon.key(keyword).encode()).hexdigest()[:16]
+
+
+def held_apart(data_dir: Path) -> frozenset[str]:
+    """The held-apart hashes of a data folder (empty if it has none).
+
+    They name the keywords of the sets that measure the model (our golden and stage sets, the
+    real-keyword dev sets), written by ``data/held_apart.py``; the generator drops rows with
+    these keys, and the tests check that no training row has one. Only hashes are stored, so the
+    third-party keywords are not copied into the repository.
+    """
+    path = data_dir / HELD_APART
+    if not path.is_file():
+        return frozenset()
+    return frozenset(line.strip() for line in path.read_text(encoding="ascii").splitlines() if line)
