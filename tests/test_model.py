@@ -171,3 +171,40 @@ def test_corrupt_model_error_from_classifier_names_file(tmp_path: Path) -> None:
     path.write_bytes(b"junk")
     with pytest.raises(ValueError, match=r"broken\.npz"):
         IntentClassifier(model=path).classify("x")
+
+
+def test_a_model_built_for_earlier_features_says_how_to_rebuild_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``tests/data/model-v7.npz``: `intentkit train tests/data/user-export.csv` at features version 7."""
+    from intentkit._cli import main
+    from intentkit._features import FEATURES_VERSION
+
+    path = Path(__file__).resolve().parent / "data" / "model-v7.npz"
+    if FEATURES_VERSION == 7:
+        assert IntentClassifier(model=path).classify("buy garden hose").intent is not None
+        return
+    with pytest.raises(ModelFileError) as info:
+        load_model(path)
+    message = str(info.value)
+    assert "built for features version 7" in message
+    assert "intentkit train " in message and "user-export.csv" in message
+    assert main(["classify", "--model", str(path), "buy garden hose"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "intentkit train" in err
+
+
+def test_the_version_names_the_weights(tmp_path: Path) -> None:
+    import dataclasses
+
+    model = tiny_model()
+    model.save(tmp_path / "a.npz")
+    loaded = load_model(tmp_path / "a.npz")
+    assert loaded.version == model.version == loaded.meta["model_version"]
+    assert len(model.version) == 16
+    changed = dataclasses.replace(model, intercept=model.intercept + 1e-9)
+    assert changed.version != model.version
+    # A file whose weights were edited after it was written no longer matches its version.
+    _rewrite(tmp_path / "a.npz", intercept=np.asarray(model.intercept + 1.0))
+    with pytest.raises(ModelFileError, match="do not match the model_version"):
+        load_model(tmp_path / "a.npz")
