@@ -22,6 +22,7 @@ from intentkit._dataset import (
     Row,
     held_apart,
     held_apart_key,
+    keyword_files,
     read_rows,
     read_table,
     write_rows,
@@ -133,7 +134,7 @@ TEMPLATES: list[Template] = [
     *_t(
         "sv",
         "local",
-        ["{brand} öppettider {place}", "{brand} öppettider", "öppettider {brand} idag"],
+        ["{chain} öppettider {place}", "{chain} öppettider", "öppettider {chain} idag"],
         intent2="navigational",
     ),
     *_t(
@@ -228,7 +229,7 @@ TEMPLATES: list[Template] = [
     *_t(
         "en",
         "local",
-        ["{brand} opening hours {place}", "{brand} opening hours", "{brand} hours today"],
+        ["{chain} opening hours {place}", "{chain} opening hours", "{chain} hours today"],
         intent2="navigational",
     ),
     *_t(
@@ -254,6 +255,59 @@ TEMPLATES: list[Template] = [
         intent2="local",
     ),
 ]
+
+
+TEMPLATES += [
+    # The taxonomy's decisions on names and products, over the open lexicons' names and nouns.
+    *_t("sv", "navigational", ["{shop} {product}", "{product} {shop}"], intent2="transactional"),
+    *_t("sv", "commercial", ["{maker} {plural}"], intent2="navigational"),
+    *_t("sv", "local", ["{chain} {place}", "{chain} i {place}"], intent2="navigational"),
+    *_t("sv", "commercial", ["{model}", "{model} test"], intent2="transactional"),
+    *_t("sv", "transactional", ["{model} pris", "köpa {model}", "billig {openproduct}"]),
+    *_t("sv", "commercial", ["{openproduct}", "bästa {openproduct}"]),
+    *_t("sv", "local", ["{service} {openplace}"]),
+    *_t("sv", "local", ["{service}", "{venue}"], intent2="commercial"),
+    *_t("sv", "navigational", ["{chain}", "{shop}"]),
+    *_t("en", "navigational", ["{shop} {product}", "{product} {shop}"], intent2="transactional"),
+    *_t("en", "commercial", ["{maker} {plural}"], intent2="navigational"),
+    *_t("en", "local", ["{chain} {place}", "{chain} in {place}"], intent2="navigational"),
+    *_t("en", "commercial", ["{model}", "{model} review"], intent2="transactional"),
+    *_t("en", "transactional", ["{model} price", "buy {model}", "cheap {openproduct}"]),
+    *_t("en", "commercial", ["{openproduct}", "best {openproduct}"]),
+    *_t("en", "local", ["{service} {openplace}", "{service} in {openplace}"]),
+    *_t("en", "local", ["{service}", "{venue}"], intent2="commercial"),
+    *_t("en", "navigational", ["{chain}", "{shop}"]),
+]
+
+SHOPIFY_VERTICALS = {
+    "animals & pet supplies": "pets",
+    "apparel & accessories": "retail_fashion",
+    "arts & entertainment": "entertainment_streaming",
+    "baby & toddler": "parenting_kids",
+    "business & industrial": "b2b_services",
+    "cameras & optics": "electronics",
+    "electronics": "electronics",
+    "food, beverages & tobacco": "groceries",
+    "furniture": "furniture_interior",
+    "hardware": "diy_tools",
+    "health & beauty": "beauty",
+    "home & garden": "home_garden",
+    "luggage & bags": "retail_fashion",
+    "media": "entertainment_streaming",
+    "office supplies": "b2b_services",
+    "software": "software_saas",
+    "sporting goods": "sports",
+    "toys & games": "parenting_kids",
+    "vehicles & parts": "cars",
+}
+"""The vertical of a Shopify category, by its top-level name (others: general)."""
+MODEL_VERTICALS = {
+    "game": "gaming",
+    "console": "gaming",
+    "software": "software_saas",
+    "bike": "sports",
+}
+BRAND_KINDS = {"retailer": "shop", "maker": "maker", "chain": "chain"}
 
 
 def _read(name: str, *columns: str) -> list[dict[str, str]]:
@@ -287,6 +341,30 @@ def generate() -> list[Row]:
     places_en = [r["name"] for r in places if r["country"] in ("us", "gb")]
     places_world = [r["name"] for r in places if r["kind"] == "city"]
     vertical_of_brand = sorted((v, b["name"]) for v, bs in brands.items() for b in bs)
+    named: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name in ("brands.tsv", "brands_online.tsv"):
+        for row in _read(name, "name", "kind", "vertical"):
+            if row["kind"] in BRAND_KINDS:
+                named[BRAND_KINDS[row["kind"]]].append((row["name"], row["vertical"]))
+    models = [
+        (r["name"], MODEL_VERTICALS.get(r["category"], "electronics"))
+        for r in _read("models.tsv", "name", "category")
+    ]
+    open_products: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for lang in ("en", "sv"):
+        for r in _read(f"open/products_{lang}.tsv", "term", "path"):
+            if r["term"].count(" ") < 2:
+                top = r["path"].split(" > ")[0]
+                open_products[lang].append((r["term"], SHOPIFY_VERTICALS.get(top, "general")))
+    towns = _read("open/places.tsv", "name", "kind", "country")
+    open_places = {
+        "sv": [r["name"] for r in towns if r["kind"] == "postal_town"],
+        "en": [
+            r["name"]
+            for r in towns
+            if r["kind"] in ("town", "city") and r["country"] == "united kingdom"
+        ],
+    }
 
     rows: list[Row] = []
     seen: set[str] = set()
@@ -302,6 +380,17 @@ def generate() -> list[Row]:
             slots: dict[str, str] = {"year": rng.choice(YEARS), "place": rng.choice(places)}
             vertical = ""
             pattern = tpl.pattern
+            for slot, pool_of in (
+                ("shop", named["shop"]),
+                ("maker", named["maker"]),
+                ("chain", named["chain"] + named["shop"]),
+                ("model", models),
+                ("openproduct", open_products[tpl.lang]),
+            ):
+                if "{" + slot + "}" in pattern:
+                    slots[slot], vertical = rng.choice(pool_of)
+            if "{openplace}" in pattern:
+                slots["openplace"] = rng.choice(open_places[tpl.lang])
             kind = next(
                 (
                     k
@@ -321,7 +410,8 @@ def generate() -> list[Row]:
                 pool = products.get((tpl.lang, kind)) or []
                 if not pool:
                     break
-                item = rng.choice(pool)
+                same = [p for p in pool if p["vertical"] == vertical] if vertical else []
+                item = rng.choice(same or pool)
                 vertical = item["vertical"]
                 slots.update(
                     product=item["term"],
@@ -360,9 +450,7 @@ def generate() -> list[Row]:
 
 def main() -> int:
     hand = {
-        row.keyword
-        for path in sorted((HERE / "keywords" / "hand").glob("*.tsv"))
-        for _, row in read_rows(path)
+        row.keyword for path in keyword_files(HERE) if path != OUT for _, row in read_rows(path)
     }
     apart = held_apart(HERE)
     rows = [

@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from intentkit._dataset import keyword_files, read_rows
+from intentkit._dataset import ADTHENA, HAND, Row, from_template, keyword_files, read_rows
 from intentkit.types import INTENT_ORDER as INTENTS
 
 HERE = Path(__file__).resolve().parent
@@ -22,35 +22,54 @@ def rows() -> list[dict[str, str]]:
     return [vars(row) for path in keyword_files(HERE) for _, row in read_rows(path)]
 
 
+LEXICONS = (
+    ("brands.tsv", "kind"),
+    ("brands_online.tsv", "kind"),
+    ("models.tsv", "category"),
+    ("districts.tsv", "country"),
+    ("attractions.tsv", "country"),
+    ("places.tsv", "kind"),
+    ("cues.tsv", "intent"),
+    ("stage_cues.tsv", "kind"),
+    ("products.tsv", "kind"),
+    ("open/chains.tsv", "category"),
+    ("open/cars.tsv", "kind"),
+    ("open/places.tsv", "kind"),
+    ("open/products_en.tsv", ""),
+    ("open/products_sv.tsv", ""),
+    ("open/words_en.tsv", "source"),
+    ("open/words_sv.tsv", "pos"),
+)
+"""Each lexicon file and the column its rows are counted by (none: rows only)."""
+
+
 def lexicon_counts() -> list[str]:
     lines = ["| lexicon | rows | breakdown |", "|---|---:|---|"]
-    for name, col in (
-        ("brands.tsv", "country"),
-        ("places.tsv", "kind"),
-        ("cues.tsv", "intent"),
-        ("stage_cues.tsv", "kind"),
-        ("products.tsv", "kind"),
-    ):
+    for name, col in LEXICONS:
         path = HERE / "lexicons" / name
         if not path.exists():
             continue
         with path.open(encoding="utf-8", newline="") as f:
             data = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-        c = Counter(r[col] for r in data)
-        top = ", ".join(f"{k} {v}" for k, v in c.most_common(8))
-        lines.append(f"| {name} | {len(data):,} | by {col}: {top} |")
+        top = ""
+        if col:
+            c = Counter(r[col] for r in data)
+            top = f"by {col}: " + ", ".join(f"{k} {v:,}" for k, v in c.most_common(8))
+        lines.append(f"| {name} | {len(data):,} | {top} |")
     return lines
 
 
 def table() -> str:
     data = rows()
     by_lang_intent = Counter((r["lang"], r["intent"]) for r in data)
-    hand = sum(r["source"] == "hand" for r in data)
-    templates = Counter(r["source"] for r in data if r["source"] != "hand")
+    hand = sum(r["source"] == HAND for r in data)
+    real = sum(r["source"] == ADTHENA for r in data)
+    templates = Counter(r["source"] for r in data if from_template(Row(**r)))
     biggest = templates.most_common(1)[0] if templates else ("-", 0)
     lines = [
         f"{len(data):,} labelled keywords ({len({r['keyword'] for r in data}):,} distinct): "
-        f"{hand:,} written by hand, {len(data) - hand:,} from {len(templates)} templates "
+        f"{hand:,} written by hand, {real:,} real paid-search queries labelled by hand, "
+        f"{sum(templates.values()):,} from {len(templates)} templates "
         f"(largest template: {biggest[0]} with {biggest[1]:,} rows, {biggest[1] / max(len(data), 1):.1%}); "
         f"{sum(bool(r['intent2']) for r in data):,} rows carry a second intent.",
         "",
@@ -63,13 +82,13 @@ def table() -> str:
     n = [sum(by_lang_intent[(lang, i)] for lang in ("en", "sv")) for i in INTENTS]
     lines.append("| all | " + " | ".join(f"{x:,}" for x in n) + f" | {sum(n):,} |")
     verticals = Counter(r["vertical"] for r in data)
-    hand_v = Counter(r["vertical"] for r in data if r["source"] == "hand")
+    hand_v = Counter(r["vertical"] for r in data if not from_template(Row(**r)))
     sv_v = Counter(r["vertical"] for r in data if r["lang"] == "sv")
     lines += [
         "",
         f"{len(verticals)} verticals:",
         "",
-        "| vertical | rows | by hand | Swedish |",
+        "| vertical | rows | labelled one by one | Swedish |",
         "|---|---:|---:|---:|",
     ]
     for v, n_v in sorted(verticals.items()):

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from intentkit._features import Lexicon
+from intentkit._features import FEATURES_VERSION, Lexicon
 from intentkit._model import FORMAT, FORMAT_VERSION, Model
 from intentkit.types import INTENT_ORDER
 
@@ -55,7 +55,7 @@ def tiny_model() -> Model:
             "model_version": "tiny-1",
             "intents": list(INTENT_ORDER),
             "char_ngrams": [3, 5],
-            "features_version": 7,
+            "features_version": FEATURES_VERSION,
         },
     )
 

@@ -96,3 +96,10 @@ def test_console_script_is_installed() -> None:
     assert subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip() == (
         f"intentkit {__version__}"
     )
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "intentkit", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"intentkit {__version__}"

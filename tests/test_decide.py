@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -127,10 +128,13 @@ def test_conversion_score_is_the_expectation_of_the_priors() -> None:
 
 def test_one_keyword_and_a_chunk_decide_alike() -> None:
     rng = np.random.default_rng(0)
-    summed = rng.normal(scale=3, size=(200, 7))
+    summed = rng.normal(scale=3, size=(200, 8))
     summed[:, 6] = rng.integers(0, 3, size=200)  # known-feature counts, some zero
+    summed[:, 7] = rng.integers(0, 2, size=200)  # some keywords with nothing known in them
     cues = rng.integers(0, 1 << 7, size=200)
-    pol = policy("b2c", intercept=(0.4, -0.2, 0.1, 0.0, -0.3))
+    pol = dataclasses.replace(
+        policy("b2c", intercept=(0.4, -0.2, 0.1, 0.0, -0.3)), unknown_temperature=3.0
+    )
     chunk = decide_chunk(summed, cues, [], pol)
     for i in range(200):
         one = decide_one(summed[i].tolist(), int(cues[i]), pol)
@@ -145,7 +149,18 @@ def test_one_keyword_and_a_chunk_decide_alike() -> None:
 
 
 def test_decide_adds_the_intercepts_before_the_softmax() -> None:
-    summed = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    summed = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]
     d = decide_one(summed, 0, policy(intercept=(0.0, math.log(3), 0.0, 0.0, 0.0)))
     assert d.probabilities == pytest.approx([1 / 7, 3 / 7, 1 / 7, 1 / 7, 1 / 7], abs=1e-15)
     assert list(Intent)[d.top] is COMM
+
+
+def test_a_keyword_with_nothing_known_has_its_weights_shrunk() -> None:
+    # weights (ln 4, 0, 0, 0, 0), intercepts 0; unknown temperature 2 halves the weights: the
+    # logits become (ln 2, 0, 0, 0, 0), so p = (2/6, 1/6, 1/6, 1/6, 1/6).
+    pol = dataclasses.replace(policy(), unknown_temperature=2.0)
+    summed = [math.log(4), 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+    d = decide_one(summed, 0, pol)
+    assert d.probabilities == pytest.approx([2 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6], abs=1e-15)
+    known = decide_one([*summed[:7], 0.0], 0, pol)  # the same weights with something known
+    assert known.probabilities == pytest.approx([4 / 8, 1 / 8, 1 / 8, 1 / 8, 1 / 8], abs=1e-15)

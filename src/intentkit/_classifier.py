@@ -187,6 +187,7 @@ class IntentClassifier:
                         fw.intents,
                         fw.forced_stage,
                         self.priors,
+                        model.unknown_temperature,
                     )
                     scorer = Scorer(featurizer, model.scoring_weights())
                     self._version = model.version

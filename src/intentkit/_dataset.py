@@ -23,6 +23,17 @@ HEADER = ("keyword", "intent", "intent2", "lang", "vertical", "source")
 LANGUAGES = ("en", "sv")
 HAND = "hand"
 """The ``source`` of a row written by hand; a template row names its template."""
+ADTHENA = "adthena"
+"""The ``source`` of a real paid-search query (Adthena's, MIT) labelled by hand, twice."""
+LABELLED_ONE_BY_ONE = frozenset({HAND, ADTHENA, ""})
+"""Sources of rows labelled one by one (``""``: a user's labelled export); the rest are templates."""
+
+
+def from_template(row: Row) -> bool:
+    """Whether a row was generated from a template (its ``source`` names the template)."""
+    return row.source not in LABELLED_ONE_BY_ONE
+
+
 ALLOWED = re.compile(r"^[a-z0-9åäöéèüæøñçáíóúàâêîôûëïß .\-&+'/]+$")
 """A keyword's characters: lower case letters, digits, spaces, and the marks people type inside
 tokens (domains ``.``, model names ``-``, ``&``, ``+``, ``'`` and ``/``)."""
@@ -127,28 +138,135 @@ def read_table(path: Path, *columns: str) -> list[tuple[str, ...]]:
         return [tuple(r[c] or "" for c in columns) for r in reader]
 
 
+BRAND_KIND_OF = {
+    "retailer": "shop",
+    "maker": "maker",
+    "service": "brand",
+    "authority": "authority",
+    "chain": "chain",
+}
+"""The kind column of our brand files, as the featurizer's brand kinds."""
+CHAIN_MARKETS = frozenset({"se", "gb", "us", "no", "dk", "fi", "ie", "ca", "au", "001", "150"})
+"""Chains from name-suggestion-index are kept where they trade in one of these (``001``: the
+world, ``150``: Europe): the markets of intentkit's keyword lists."""
+PLACE_KINDS = frozenset(
+    {
+        "county",
+        "municipality",
+        "postal_town",
+        "district",
+        "city",
+        "town",
+        "us_state",
+        "us_state_code",
+        "world_city",
+    }
+)
+"""Kinds of ``lexicons/open/places.tsv`` that are places: not countries (a country in a product
+search does not make it local), and not villages, suburbs and small US towns, whose names are
+too often a surname or a word."""
+
+
+HOME_PLACES = frozenset({"county", "municipality", "postal_town", "district", "city", "town"})
+"""Kinds of open places kept even where the name is a dictionary word ("bro", "bath", "sale"):
+Swedish and British towns, the markets of intentkit's keyword lists. They are then ambiguous."""
+
+
+def chain_kind(category: str) -> str:
+    """The brand kind of a name-suggestion-index category (an OpenStreetMap tag).
+
+    Shops and pharmacies are ``shop`` ("biltema datormus" wants the shop's page); banks, offices
+    and insurers are ``brand`` (a service); restaurants, fuel, hotels, gyms and the rest are
+    ``chain`` (places people go to).
+    """
+    key, _, value = category.partition("=")
+    if key == "shop" or value == "pharmacy":
+        return "shop"
+    if key == "office" or value == "bank":
+        return "brand"
+    return "chain"
+
+
 def read_lexicon(data_dir: Path) -> Lexicon:
-    """Brands (names and domains), places, intent and stage cues, noun kinds from ``data_dir/lexicons``."""
+    """The lexicon of a data folder: every file of ``data_dir/lexicons`` (see ``data/README.md``).
+
+    Hand-written files come first, so their kind wins where an open data set names the same
+    phrase; names that are cue words ("support", "app") are left out, as they would hide the cue.
+    """
     lex = data_dir / "lexicons"
 
     def table(name: str, *columns: str) -> list[tuple[str, ...]]:
         return read_table(lex / name, *columns) if (lex / name).is_file() else []
 
-    brands: list[str] = []
-    for name, domain in table("brands.tsv", "name", "domain"):
-        brands.append(name)
-        if domain:
-            brands.append(domain)
+    english = [w for (w,) in table("open/words_en.tsv", "word")]
+    swedish = table("open/words_sv.tsv", "word", "lemma")
+    nouns = [w for w, pos in table("open/words_sv.tsv", "word", "pos") if pos == "noun"]
+    # A Swedish name is a word when it is a lemma ("lager"), not when it is an inflected form:
+    # authorities are named by definite nouns ("arbetsförmedlingen").
+    name_words = {Lexicon.key(w) for w in english} | {Lexicon.key(w) for w, m in swedish if w == m}
+    brands: list[tuple[str, str]] = []
+    for name in ("brands.tsv", "brands_online.tsv"):
+        for brand, domain, kind in table(name, "name", "domain", "kind"):
+            brands += [(form, BRAND_KIND_OF[kind]) for form in (brand, domain) if form]
     places = [name for (name,) in table("places.tsv", "name")]
+    places += [name for (name,) in table("districts.tsv", "name")]
+    ours = {Lexicon.key(name) for name, _ in brands} | {Lexicon.key(p) for p in places}
+
+    def open_name(name: str) -> bool:
+        # Open data comes after our own lists: a name we list keeps our kind ("ica" is the chain
+        # of shops, not Ica in Peru), and an open name that is a dictionary word is left out
+        # ("academy", "orange" in France): such a name is a name only in our own lists and in
+        # the towns of our main markets, and then only in context (it is ambiguous).
+        key = Lexicon.key(name)
+        return key not in ours and key not in name_words
+
+    places += [
+        name
+        for name, kind in table("open/places.tsv", "name", "kind")
+        if kind in PLACE_KINDS
+        and (open_name(name) or (kind in HOME_PLACES and Lexicon.key(name) not in ours))
+    ]
+    kinds: list[tuple[str, str]] = []
+    for name, maker, _ in table("models.tsv", "name", "maker", "category"):
+        kinds.append((name, "model"))
+        if open_name(maker):
+            brands.append((maker, "maker"))
+    for make, _, name, kind in table("open/cars.tsv", "make", "model", "name", "kind"):
+        if kind != "make":
+            kinds.append((name, "model"))
+        elif open_name(make):
+            brands.append((make, "maker"))
+    for name, category, countries in table("open/chains.tsv", "name", "category", "countries"):
+        if CHAIN_MARKETS.intersection(countries.split(",")) and open_name(name):
+            brands.append((name, chain_kind(category)))
+    attractions = [name for (name,) in table("attractions.tsv", "name")]
+    kinds += [(name, "attraction") for name in attractions]
+    # A named attraction is a place to visit, also where it is a brand too ("skansen").
+    sights = {Lexicon.key(name) for name in attractions}
+    brands = [(b, k) for b, k in brands if Lexicon.key(b) not in sights]
     cues = [(c, i) for c, i in table("cues.tsv", "cue", "intent")]
     stage_cues = [(c, k) for c, k in table("stage_cues.tsv", "cue", "kind")]
-    kinds: list[tuple[str, str]] = []
     for term, plural, definite, kind in table("products.tsv", "term", "plural", "definite", "kind"):
         kinds += [(form, kind) for form in (term, plural, definite) if form]
-    cue_keys = {Lexicon.key(c) for c, _ in cues}
-    # A brand spelled like a cue word ("support", "app") would hide the cue from the bigrams.
-    brands = [b for b in brands if Lexicon.key(b) not in cue_keys and len(Lexicon.key(b)) > 1]
-    return Lexicon.build(brands, places, cues, stage_cues, kinds)
+    for name in ("open/products_en.tsv", "open/products_sv.tsv"):
+        for term, forms in table(name, "term", "forms"):
+            kinds += [(form, "product") for form in (term, *forms.split("|")) if form]
+    cue_keys = {Lexicon.key(c) for c, _ in (*cues, *stage_cues)}
+
+    def usable(name: str) -> bool:
+        key = Lexicon.key(name)
+        return len(key) > 1 and key not in cue_keys
+
+    return Lexicon.build(
+        [(b, k) for b, k in brands if usable(b)],
+        [p for p in places if usable(p)],
+        cues,
+        stage_cues,
+        [(p, k) for p, k in kinds if usable(p)],
+        words=[*english, *(w for w, _ in swedish)],
+        name_words=name_words,
+        nouns=nouns,
+    )
 
 
 def read_shared_words(data_dir: Path) -> frozenset[str]:
@@ -189,7 +307,7 @@ def language_neutral(keyword: str, lexicon: Lexicon, shared: frozenset[str]) -> 
 def data_digest(data_dir: Path) -> str:
     """SHA-256 over every training file (keywords and lexicons), path and bytes, sorted by path."""
     h = hashlib.sha256()
-    for path in keyword_files(data_dir) + sorted((data_dir / "lexicons").glob("*.tsv")):
+    for path in keyword_files(data_dir) + sorted((data_dir / "lexicons").rglob("*.tsv")):
         h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -201,6 +319,8 @@ def heldout_split(rows: Sequence[Row]) -> tuple[list[int], list[int]]:
     A vertical or template is held out when the first byte of the SHA-256 of its name falls in
     the lowest :data:`HELDOUT_SHARE` of the range. Held-out rows come from held-out verticals and
     are hand-written or from held-out templates; training rows from neither; the rest are unused.
+    Real queries (``adthena``) are training rows only, so the split measures what it measured
+    before they came: our own writing, on unseen topics.
     """
 
     def held(name: str) -> bool:
@@ -208,10 +328,10 @@ def heldout_split(rows: Sequence[Row]) -> tuple[list[int], list[int]]:
 
     train, test = [], []
     for i, r in enumerate(rows):
-        templ = r.source if r.source != HAND else ""
+        templ = r.source if from_template(r) else ""
         v_held = held("vertical:" + r.vertical)
         t_held = bool(templ) and held("template:" + templ)
-        if v_held and (not templ or t_held):
+        if v_held and (not templ or t_held) and r.source != ADTHENA:
             test.append(i)
         elif not v_held and not t_held:
             train.append(i)

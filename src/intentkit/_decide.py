@@ -11,7 +11,9 @@ dozen array operations.
 
 The rules:
 
-- **probabilities**: the softmax of the intent logits (summed weights plus intercepts);
+- **probabilities**: the softmax of the intent logits (summed weights plus intercepts; for a
+  keyword with nothing known in it, the weights are first divided by the model's unknown
+  temperature, so its probabilities stay near the prior);
 - **top intent**: the most probable, the first in intent order on a tie;
 - **secondary intents**: every other intent whose probability is at least
   :data:`~intentkit.types.SECONDARY_THRESHOLD`, most likely first, ties in intent order;
@@ -31,7 +33,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from intentkit._features import CUE_SET_BITS, POST_PURCHASE_BITS
-from intentkit._model import KNOWN_COLUMN, LANGUAGE_COLUMN, FloatArray, IntArray
+from intentkit._model import KNOWN_COLUMN, LANGUAGE_COLUMN, SILENT_COLUMN, FloatArray, IntArray
 from intentkit.types import SECONDARY_THRESHOLD, Intent, Language
 
 LANGUAGE_MARGIN = 0.15
@@ -143,6 +145,8 @@ class Policy:
     stage_of_intent: tuple[int, ...]
     cue_stage: tuple[int, ...]
     priors: tuple[float, ...]
+    unknown_temperature: float = 1.0
+    """A keyword with nothing known in it has its summed feature weights divided by this."""
 
     @classmethod
     def build(
@@ -153,6 +157,7 @@ class Policy:
         stage_of: Mapping[Intent, str],
         forced_stage: Callable[[set[str]], str | None],
         priors: Mapping[Intent, float],
+        unknown_temperature: float = 1.0,
     ) -> Policy:
         """A policy for a model's intercepts and a framework's stages and rules.
 
@@ -170,6 +175,7 @@ class Policy:
             stage_of_intent=tuple(stages.index(stage_of[i]) for i in INTENTS),
             cue_stage=tuple(table),
             priors=tuple(priors[i] for i in INTENTS),
+            unknown_temperature=float(unknown_temperature),
         )
 
 
@@ -239,10 +245,20 @@ def conversion_score(p: Sequence[Column], policy: Policy) -> Column:
     return score
 
 
+def logits(summed: Sequence[Column], policy: Policy, ops: Any) -> list[Column]:
+    """The intent logits: intercepts plus summed weights.
+
+    For a keyword with nothing known in it, the weights are first divided by the unknown
+    temperature: its probabilities move towards the intercepts' prior instead of trusting the
+    spelling of an unknown word.
+    """
+    scale = ops.choose(summed[SILENT_COLUMN] > 0, 1.0 / policy.unknown_temperature, 1.0)
+    return [policy.intercept[k] + summed[k] * scale for k in range(N)]
+
+
 def decide(summed: Sequence[Column], cues: Column, policy: Policy, ops: Any) -> Decided:
     """Every decision for summed weights (one column per scoring column) and cue bits."""
-    logits = [summed[k] + policy.intercept[k] for k in range(N)]
-    p = probabilities(logits, ops)
+    p = probabilities(logits(summed, policy, ops), ops)
     return Decided(
         probabilities=p,
         top=ops.first_max(p),

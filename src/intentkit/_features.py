@@ -6,15 +6,19 @@ A keyword becomes a bag of named features, each counted:
 - ``c:<gram>`` character 3- to 5-grams of ``<token>`` (the angle brackets mark word edges), which
   carry misspellings, inflections and compounds ("elbilar", "försäkrig") and the language;
 - ``b:<a> <b>`` bigrams over the *class sequence*: tokens, with lexicon matches replaced by a class
-  (``__brand__``, ``__place__``, ``__product__``, ``__service__``, ``__venue__``, ``__topic__``,
-  ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for an unknown number with a unit
-  such as "20kg" or "140x200", ``__code__`` for an unknown model code such as "s25" or "k5"),
-  words the model has not learned by ``__rare__``, and ``^``/``$`` at the edges, so "acme login" shares
-  ``b:__brand__ login`` with "netflix login" and an unknown name on its own ("zammad") looks like
-  the unknown names of the training data;
+  (names: ``__brand__`` for an online brand or service, ``__maker__``, ``__shop__``,
+  ``__chain__`` for places people go to, ``__authority__``, ``__place__``; nouns:
+  ``__product__``, ``__service__``, ``__venue__``, ``__topic__``, ``__model__`` for a product
+  model, ``__attraction__``; and ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for
+  an unknown number with a unit such as "20kg", ``__code__`` for an unknown model code such as
+  "s25"), words the model has not learned by ``__word__`` (a dictionary word), the head's kind or
+  ``__noun__`` (a compound: "marsvins|bur" is a ``__product__``) or ``__rare__`` (anything else,
+  mostly names), and ``^``/``$`` at the edges, so "acme login" shares ``b:__brand__ login`` with
+  "netflix login";
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
-  that is only a brand or only a place, a one-word keyword), ``Q:<intent>`` for each cue phrase of an intent and
-  ``S:<cue set>`` for each post-purchase phrase;
+  that is only one name or noun, a one-word keyword, ``L:no_signal`` for a keyword with nothing
+  known in it), ``Q:<intent>`` for each cue phrase of an intent and ``S:<cue set>`` for each
+  post-purchase phrase;
 - ``X:<intent>@place`` when a keyword with a cue of that intent also names a place, and
   ``X:<cue set>@brand`` when a post-purchase cue comes with a brand (see :func:`crossings`).
 
@@ -25,7 +29,9 @@ words it has never seen tend to mean, as it will meet them.
 
 A brand on its own says nothing about intent once other words follow it ("netflix login" is
 navigational, "netflix algorithm" informational), so brands get no general flag and no edge
-bigram: only ``L:only_brand`` for a bare brand and the bigrams with the words around it.
+bigram: only ``L:only_<kind>`` for a bare brand and the bigrams with the words around it. A
+one-word name that is also a dictionary word ("orange", "boots", "handen") is a name only next
+to a word that says so (:meth:`Featurizer.resolve`).
 
 Scoring does not rebuild every name: the per-token part, most of the features, is summed once
 per distinct token and cached (:mod:`intentkit._scorer`).
@@ -35,17 +41,24 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from intentkit._text import fold, normalize
 from intentkit.types import INTENT_ORDER
 
-FEATURES_VERSION = 7
+FEATURES_VERSION = 8
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 CHAR_NGRAMS = (3, 5)
 MAX_PHRASE_TOKENS = 4
-NOUN_KINDS = ("product", "service", "venue", "topic")
+NOUN_KINDS = ("product", "service", "venue", "topic", "model", "attraction")
+"""Kinds of lexicon phrases that are not brands or places: a product, a service (a trade), a
+venue, a topic, a product model, a named attraction (a castle, a museum, a nature site)."""
+HEAD_KINDS = ("product", "service", "venue", "topic")
+"""The kinds a compound can take from its head (common nouns, not names)."""
+BRAND_KINDS = ("brand", "maker", "shop", "chain", "authority")
+"""Kinds of names: an online brand, site or service; a maker of products; a shop or marketplace;
+a chain of places people visit (restaurants, gyms, petrol stations); a public authority."""
 
 # Feature name prefixes.
 WORD = "w:"
@@ -59,23 +72,46 @@ CROSSING = "X:"
 # Classes of the bigram sequence.
 BOS = "^"
 EOS = "$"
-BRAND = "__brand__"
+BRAND_CLASSES = tuple(f"__{kind}__" for kind in BRAND_KINDS)
+BRAND = BRAND_CLASSES[0]
 PLACE = "__place__"
 DOMAIN = "__domain__"
 YEAR = "__year__"
 NUMBER = "__num__"
 MEASURE = "__measure__"
 CODE = "__code__"
+COMMON = "__word__"
+"""A dictionary word the model has no weights for."""
+NOUN = "__noun__"
+"""A compound the model has no weights for whose head is a dictionary noun of no known kind."""
 RARE = "__rare__"
+"""A word in no lexicon and no dictionary that the model has no weights for: mostly a name."""
 NOUN_CLASSES = tuple(f"__{kind}__" for kind in NOUN_KINDS)
-CLASSES = (BRAND, PLACE, DOMAIN, YEAR, NUMBER, MEASURE, CODE, RARE, *NOUN_CLASSES)
+CLASSES = (
+    *BRAND_CLASSES,
+    PLACE,
+    DOMAIN,
+    YEAR,
+    NUMBER,
+    MEASURE,
+    CODE,
+    COMMON,
+    NOUN,
+    RARE,
+    *NOUN_CLASSES,
+)
 """Every class a token or phrase can stand for; a word the model knows stands for itself."""
-SKIPPED_BIGRAMS = frozenset({(BOS, BRAND), (BRAND, EOS)})
+SKIPPED_BIGRAMS = frozenset({(BOS, b) for b in BRAND_CLASSES} | {(b, EOS) for b in BRAND_CLASSES})
 """Class bigrams that are never features: a brand says nothing by itself at the keyword's edge."""
 
 # Flags of the whole keyword.
 ONLY = FLAG + "only_"
 ONE_WORD = FLAG + "one_word"
+NO_SIGNAL = FLAG + "no_signal"
+"""A keyword with nothing known in it: no cue, no known or dictionary word, no lexicon phrase
+("komaeda", "zq 300"). Its probabilities are spread out (see ``_decide``)."""
+SILENT_CLASSES = frozenset({RARE, NUMBER, YEAR, MEASURE, CODE})
+"""Classes that tell nothing about intent: unknown names, numbers, sizes, model codes."""
 BRAND_DOMAIN = FLAG + "brand_domain"
 
 # Cue bits: what the stage and the crossings read of a keyword's cues.
@@ -92,6 +128,32 @@ INTENT_BITS = {intent: 4 << k for k, intent in enumerate(INTENT_ORDER)}
 CUE_BIT_COUNT = 2 + len(INTENT_ORDER)
 """How many bits :func:`cue_bits` uses."""
 
+# Context bits: what a word tells about the name next to it (see Featurizer.context_of).
+BRAND_CONTEXT = 1
+"""The word makes a name beside it a brand: a navigational, local or post-purchase cue ("login",
+"öppettider", "customer service"), or a product model ("apple iphone")."""
+PLACE_CONTEXT = 2
+"""The word makes a name beside it a place: a local cue, or a service or venue noun ("hotels
+bath", "tandläkare mora"). Not a preposition: "ont i handen" is not about Handen."""
+EDGE = 4
+"""No word: the name is at the keyword's start (left) or end (right)."""
+PREPOSITIONS = frozenset({"in", "i", "near", "nara", "at", "pa", "till", "to", "fran", "from"})
+"""Folded prepositions of place (see :meth:`Featurizer.left_context`)."""
+FUNCTION_WORDS = (PREPOSITIONS - {"near", "nara"}) | {
+    *("a", "an", "the", "and", "of", "for", "on", "with", "my", "me", "your", "how", "what"),
+    *("is", "do", "does", "can", "med", "av", "och", "om", "for", "min", "mina", "mitt", "man"),
+    *("en", "ett", "den", "det", "de", "hur", "vad", "ar", "kan", "har", "sa"),
+    *("around", "runt", "up", "upp", "out", "ut", "off", "bort", "away"),
+}
+"""Folded words that say nothing about a name beside them, even inside a cue phrase ("problem
+med", "i närheten"): only the other words of a cue phrase give it context."""
+COMPOUND_MODIFIER = 2
+"""A compound's first part has at least this many letters ("el|fritös")."""
+COMPOUND_HEAD = 3
+"""A compound's head has at least this many letters ("marsvins|bur")."""
+INFLECTIONS = ("arna", "orna", "erna", "ar", "or", "er", "en", "et", "na", "n", "t")
+"""Swedish noun endings stripped from a compound before its head is looked up."""
+
 _YEAR = re.compile(r"(19|20)\d\d")
 _NUMBER = re.compile(r"\d+([.,/-]\d+)*")
 _MEASURE = re.compile(r"\d+([.,x]\d+)*[a-z]{1,4}|\d+x\d+(x\d+)?")
@@ -102,7 +164,7 @@ DOMAIN_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,6}")
 
 def class_flag(cls: str) -> str | None:
     """The flag a class raises wherever it stands (``L:place`` ...); brands raise none (see above)."""
-    return None if cls == BRAND or not cls.startswith("__") else FLAG + cls.strip("_")
+    return None if cls in BRAND_CLASSES or not cls.startswith("__") else FLAG + cls.strip("_")
 
 
 def only_flag(cls: str) -> str:
@@ -129,18 +191,26 @@ def stage_cue_flag(cue_set: str) -> str:
 class Lexicon:
     """Phrases the featurizer recognises, keyed by their normalised, folded form.
 
-    ``brands`` and ``places`` replace their tokens by a class in the bigram sequence; ``cues``
-    maps a phrase to the intents it signals; ``stage_cues`` maps a post-purchase phrase to its cue
-    set (``retention`` or ``renew``); ``kinds`` maps a common noun to its kind (one of
-    :data:`NOUN_KINDS`: product, service, venue or topic), which also becomes its class, so a bare
-    product category ("robot lawn mowers") and a bare topic ("photosynthesis") look different.
+    ``brands`` maps a name to its kind (:data:`BRAND_KINDS`) and ``places`` holds place names;
+    both replace their tokens by a class in the bigram sequence. ``cues`` maps a phrase to the
+    intents it signals; ``stage_cues`` maps a post-purchase phrase to its cue set (``retention``
+    or ``renew``); ``kinds`` maps a common noun to its kind (:data:`NOUN_KINDS`), which also
+    becomes its class, so a bare product category ("robot lawn mowers") and a bare topic
+    ("photosynthesis") look different. ``words`` are dictionary words of both languages (in all
+    their forms): a word the model has not learned is a ``__word__`` if it is one, else a name or
+    a compound. ``ambiguous`` are the one-word brands and places that are also dictionary words
+    ("orange", "bath"): they count as names only next to a word that says so
+    (:func:`reads_as_name`).
     """
 
-    brands: frozenset[str] = frozenset()
+    brands: Mapping[str, str] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stage_cues: Mapping[str, str] = field(default_factory=dict)
     kinds: Mapping[str, str] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()
+    ambiguous: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
 
     @staticmethod
     def key(phrase: str) -> str:
@@ -150,16 +220,30 @@ class Lexicon:
     @classmethod
     def build(
         cls,
-        brands: Iterable[str] = (),
+        brands: Iterable[str | tuple[str, str]] = (),
         places: Iterable[str] = (),
         cues: Iterable[tuple[str, str]] = (),
         stage_cues: Iterable[tuple[str, str]] = (),
         kinds: Iterable[tuple[str, str]] = (),
+        words: Iterable[str] = (),
+        name_words: Iterable[str] | None = None,
+        nouns: Iterable[str] = (),
     ) -> Lexicon:
         """Build a lexicon from raw phrases; cues, stage cues and kinds are (phrase, label) pairs.
 
-        A phrase given two kinds keeps the first.
+        A brand is a name (kind ``brand``) or a (name, kind) pair. A phrase given two kinds keeps
+        the first. A one-word place or brand that is one of the ``words`` becomes ``ambiguous``
+        ("handen", "boots", "myrorna"), and so does a place that is a one-word noun of ``kinds``
+        ("kalk"); an authority only if it is one of the ``name_words`` (default: ``words``), as
+        Swedish authorities are named by definite nouns ("arbetsförmedlingen") that a caller can
+        leave out.
         """
+        brand_map: dict[str, str] = {}
+        for entry in brands:
+            name, kind = (entry, "brand") if isinstance(entry, str) else entry
+            k = cls.key(name)
+            if k and kind in BRAND_KINDS:
+                brand_map.setdefault(k, kind)
         kind_map: dict[str, str] = {}
         for phrase, kind in kinds:
             k = cls.key(phrase)
@@ -170,23 +254,39 @@ class Lexicon:
             k = cls.key(phrase)
             if k:
                 cue_map.setdefault(k, set()).add(intent)
+        place_set = frozenset(k for k in map(cls.key, places) if k)
+        word_set = frozenset(k for k in map(cls.key, words) if k)
+        kind_nouns = {k for k in kind_map if " " not in k and kind_map[k] in HEAD_KINDS}
+        brand_words = word_set if name_words is None else frozenset(map(cls.key, name_words))
+        ambiguous = {k for k in place_set if " " not in k and (k in word_set or k in kind_nouns)}
+        ambiguous |= {
+            k
+            for k, kind in brand_map.items()
+            if " " not in k and k in (brand_words if kind == "authority" else word_set)
+        }
         return cls(
-            brands=frozenset(k for k in map(cls.key, brands) if k),
-            places=frozenset(k for k in map(cls.key, places) if k),
+            brands=dict(sorted(brand_map.items())),
+            places=place_set,
             cues={k: tuple(sorted(v)) for k, v in sorted(cue_map.items())},
             stage_cues=dict(sorted((cls.key(p), kind) for p, kind in stage_cues if cls.key(p))),
             kinds=dict(sorted(kind_map.items())),
+            words=word_set,
+            ambiguous=frozenset(ambiguous),
+            nouns=frozenset(k for k in map(cls.key, nouns) if k and " " not in k),
         )
 
     def extended(self, brands: Iterable[str] = (), places: Iterable[str] = ()) -> Lexicon:
-        """Return a copy with a user's own brands and places added."""
+        """Return a copy with a user's own brands and places added (never ambiguous)."""
         extra = Lexicon.build(brands, places)
         return Lexicon(
-            self.brands | extra.brands,
+            {**self.brands, **extra.brands},
             self.places | extra.places,
             self.cues,
             self.stage_cues,
             self.kinds,
+            self.words,
+            self.ambiguous - set(extra.brands) - extra.places,
+            self.nouns,
         )
 
 
@@ -209,19 +309,24 @@ class Featurizer:
             )
         )
         max_len: dict[str, int] = {}
-        for phrase in (
-            *lexicon.brands,
-            *lexicon.places,
-            *lexicon.cues,
-            *lexicon.stage_cues,
-            *lexicon.kinds,
-        ):
-            first, _, _ = phrase.partition(" ")
-            n = min(phrase.count(" ") + 1, MAX_PHRASE_TOKENS)
-            if n > max_len.get(first, 0):
-                max_len[first] = n
+        lex = lexicon
+        for source in (lex.brands, lex.places, lex.cues, lex.stage_cues, lex.kinds):
+            for phrase in source:
+                if " " in phrase:
+                    first, _, _ = phrase.partition(" ")
+                    n = min(phrase.count(" ") + 1, MAX_PHRASE_TOKENS)
+                    if n > max_len.get(first, 1):
+                        max_len[first] = n
         self.phrase_len: Mapping[str, int] = max_len
         """Per folded word, the length of the longest lexicon phrase it starts (absent: none)."""
+        self._heads = {k: v for k, v in lexicon.kinds.items() if " " not in k and v in HEAD_KINDS}
+        context: dict[str, int] = {}
+        for phrase in (*lexicon.cues, *lexicon.stage_cues):
+            bits = _phrase_context(lexicon, phrase)
+            for word in phrase.split(" "):
+                if " " not in phrase or word not in FUNCTION_WORDS:  # not "i" of "i närheten"
+                    context[word] = context.get(word, 0) | bits
+        self._context = {w: b for w, b in context.items() if b}
 
     @staticmethod
     def token_features(token: str) -> list[str]:
@@ -257,6 +362,12 @@ class Featurizer:
                 if cls:
                     width = n
                     break
+            if width == 1 and folded[i] in self.lexicon.ambiguous:
+                left = (
+                    self.left_context(folded[i - 2] if i > 1 else "", folded[i - 1]) if i else EDGE
+                )
+                right = self.context_of(folded[i + 1]) if i + 1 < n_tok else EDGE
+                cls = self.resolve(folded[i], left, right) or cls
             if not cls:
                 cls = self.word_class(folded[i], known, flags)
             if cls in CLASSES:
@@ -272,30 +383,93 @@ class Featurizer:
         if n_tok == 1:
             flags.append(ONE_WORD)
         flags.extend(name for a, b in itertools.pairwise(classes) if (name := bigram(a, b)))
-        flags.extend(crossings(cue_bits(flags), PLACE in classes, BRAND in classes))
+        brand = any(c in BRAND_CLASSES for c in classes)
+        bits = cue_bits(flags)
+        flags.extend(crossings(bits, PLACE in classes, brand))
+        if not bits and SILENT_CLASSES.issuperset(classes[1:-1]):
+            flags.append(NO_SIGNAL)
         return flags
 
     def lexicon_match(self, phrase: str, flags: list[str]) -> str:
         """Append a folded phrase's cue flags; return its lexicon class, or "" if it has none.
 
         Places come before brands, brands before common nouns; a class covers the phrase's tokens.
+        An ambiguous one-word name has no class here: :meth:`resolve` gives it one in context.
         """
         lex = self.lexicon
-        flags.extend(cue_flag(it) for it in lex.cues.get(phrase, ()))
+        intents = lex.cues.get(phrase)
+        if intents:
+            flags.extend(cue_flag(it) for it in intents)
         stage_cue = lex.stage_cues.get(phrase)
         if stage_cue:
             flags.append(stage_cue_flag(stage_cue))
+        if phrase in lex.ambiguous:
+            kind = lex.kinds.get(phrase)
+            return f"__{kind}__" if kind else ""
         if phrase in lex.places:
             return PLACE
-        if phrase in lex.brands:
-            return BRAND
+        brand = lex.brands.get(phrase)
+        if brand:
+            return f"__{brand}__"
         kind = lex.kinds.get(phrase)
         return f"__{kind}__" if kind else ""
 
+    def resolve(self, word: str, left: int, right: int) -> str:
+        """The class of an ambiguous one-word name between words of these context bits.
+
+        ``""`` when it means the dictionary word.
+
+        A brand context makes it the brand ("orange login", "boots opening hours"), and so does
+        standing alone ("boots": a one-word search for a name means the name); a place context
+        makes it the place ("hotels bath", "tandläkare mora"); anything else the word ("orange
+        juice", "bath towels", "reading glasses", "ont i handen").
+        """
+        lex = self.lexicon
+        around = left | right
+        brand = lex.brands.get(word)
+        if brand and (around & BRAND_CONTEXT or left & right & EDGE):
+            return f"__{brand}__"
+        if word in lex.places and around & PLACE_CONTEXT:
+            return PLACE
+        return ""
+
+    def left_context(self, before: str, word: str) -> int:
+        """The context bits of the word left of a name, ``before`` being the word left of it.
+
+        A preposition of place passes on the place context of the word before it: "hotels in
+        bath" is a place, "ont i handen" is not.
+        """
+        if word in PREPOSITIONS:
+            return self.context_of(before) & PLACE_CONTEXT if before else 0
+        return self.context_of(word)
+
+    def context_of(self, word: str) -> int:
+        """What a folded word says about a name beside it: :data:`BRAND_CONTEXT`, :data:`PLACE_CONTEXT`."""
+        bits = self._context.get(word, 0)
+        kind = self.lexicon.kinds.get(word)
+        if kind == "model":
+            bits |= BRAND_CONTEXT
+        elif kind in ("service", "venue"):
+            bits |= PLACE_CONTEXT
+        return bits
+
     def word_class(self, tok: str, known: frozenset[str], flags: list[str]) -> str:
-        """The class of a folded token that no lexicon phrase covers; appends ``L:brand_domain``."""
+        """The class of a folded token that no lexicon phrase covers; appends ``L:brand_domain``.
+
+        A word the model knows stands for itself; an unknown dictionary word is ``__word__``; an
+        unknown compound whose head is a noun of a known kind ("marsvins|bur", "djur|sängar")
+        takes the head's kind, one whose head is another dictionary noun ("ligg|plats") is
+        ``__noun__``; anything else is ``__rare__`` (mostly names).
+        """
         if tok.isalpha():
-            return tok if tok in known else RARE
+            if tok in known:
+                return tok
+            if tok in self.lexicon.words:
+                return COMMON
+            head = self.compound_head(tok)
+            if head:
+                return f"__{self._heads[head]}__"
+            return NOUN if self.compound_head(tok, self.lexicon.nouns) else RARE
         if DOMAIN_PATTERN.fullmatch(tok):
             if tok.split(".")[0] in self.lexicon.brands:
                 flags.append(BRAND_DOMAIN)
@@ -311,6 +485,22 @@ class Featurizer:
         if _CODE.fullmatch(tok):
             return CODE
         return tok
+
+    def compound_head(self, word: str, heads: Container[str] | None = None) -> str | None:
+        """The head of a compound: its longest ending that is one of ``heads``.
+
+        ``heads`` defaults to the one-word nouns of the lexicon's kinds (:data:`HEAD_KINDS`).
+        The word is tried as it is, then without a Swedish noun ending (:data:`INFLECTIONS`);
+        the first part keeps at least :data:`COMPOUND_MODIFIER` letters and the head at least
+        :data:`COMPOUND_HEAD`. ``None`` if no ending is one.
+        """
+        heads = self._heads if heads is None else heads
+        stems = [word, *(word[: -len(e)] for e in INFLECTIONS if word.endswith(e))]
+        for stem in stems:
+            for i in range(COMPOUND_MODIFIER, len(stem) - COMPOUND_HEAD + 1):
+                if stem[i:] in heads:
+                    return stem[i:]
+        return None
 
     def features(self, keyword: str, known: frozenset[str] | None = None) -> list[str]:
         """All feature names of ``keyword`` (with repeats: features are counted)."""
@@ -340,6 +530,15 @@ class Featurizer:
         context = self.context_features(tokens)
         out += [j for j in map(vocab.get, context) if j is not None]
         return out, cue_bits(context)
+
+
+def _phrase_context(lexicon: Lexicon, phrase: str) -> int:
+    """The context bits a cue phrase gives its words (see :meth:`Featurizer.context_of`)."""
+    intents = lexicon.cues.get(phrase, ())
+    bits = BRAND_CONTEXT if phrase in lexicon.stage_cues or "navigational" in intents else 0
+    if "local" in intents:
+        bits |= BRAND_CONTEXT | PLACE_CONTEXT
+    return bits
 
 
 def cue_bits(context: Iterable[str]) -> int:

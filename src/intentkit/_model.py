@@ -28,9 +28,11 @@ import numpy as np
 import numpy.typing as npt
 
 from intentkit._features import (
+    BRAND_KINDS,
     CHAR_NGRAMS,
     CUE_SETS,
     FEATURES_VERSION,
+    NO_SIGNAL,
     NOUN_KINDS,
     Featurizer,
     Lexicon,
@@ -49,6 +51,8 @@ LANGUAGE_COLUMN = len(INTENT_ORDER)
 """Column of :meth:`Model.scoring_weights` that sums the Swedish-vs-English logit."""
 KNOWN_COLUMN = LANGUAGE_COLUMN + 1
 """Column of :meth:`Model.scoring_weights` that counts the keyword's known features."""
+SILENT_COLUMN = KNOWN_COLUMN + 1
+"""Column of :meth:`Model.scoring_weights` that is 1 for a keyword with nothing known in it."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -82,10 +86,20 @@ class Model:
         lexicon = self.lexicon.extended(brands, places) if (brands or places) else self.lexicon
         return Featurizer(lexicon, vocab)
 
+    @property
+    def unknown_temperature(self) -> float:
+        """How much a keyword with nothing known in it has its feature weights shrunk (>= 1)."""
+        return float(self.meta.get("unknown_temperature", 1.0))
+
     def scoring_weights(self) -> FloatArray:
-        """One row per feature: its intent weights, its language weight and a 1 that counts it."""
+        """The matrix the scorer sums: one row per feature, one column per quantity.
+
+        The intent weights, the language weight, a 1 that counts the feature, and a 1 for the
+        ``L:no_signal`` flag (:data:`SILENT_COLUMN`).
+        """
         ones = np.ones(len(self.features))
-        return np.column_stack([self.coef, self.lang_coef, ones])
+        silent = np.asarray([name == NO_SIGNAL for name in self.features], dtype=np.float64)
+        return np.column_stack([self.coef, self.lang_coef, ones, silent])
 
     def scores(self, rows: Sequence[list[int]]) -> tuple[FloatArray, FloatArray]:
         """Intent logits ``(n, 5)`` and Swedish-vs-English logits ``(n,)`` for rows of indices.
@@ -105,12 +119,16 @@ class Model:
         return logits, lang + self.lang_intercept
 
     def _arrays(self) -> dict[str, npt.NDArray[Any]]:
+        lex = self.lexicon
         lexicon = {
-            "brands": sorted(self.lexicon.brands),
-            "places": sorted(self.lexicon.places),
-            "cues": {k: list(v) for k, v in self.lexicon.cues.items()},
-            "stage_cues": dict(self.lexicon.stage_cues),
-            "kinds": dict(self.lexicon.kinds),
+            "brands": dict(lex.brands),
+            "places": sorted(lex.places),
+            "cues": {k: list(v) for k, v in lex.cues.items()},
+            "stage_cues": dict(lex.stage_cues),
+            "kinds": dict(lex.kinds),
+            "words": sorted(lex.words),
+            "ambiguous": sorted(lex.ambiguous),
+            "nouns": sorted(lex.nouns),
         }
         meta = {k: v for k, v in self.meta.items() if k != "model_version"}
         return {
@@ -182,11 +200,15 @@ def load_model(path: str | Path, *, sha256: str | None = None) -> Model:
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
         raise ModelFileError(path, "SHA-256 does not match its model card; the file was changed")
     try:
-        model = _parse(data, path)
+        model, arrays = _parse(data, path)
     except ModelFileError:
         raise
     except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
         raise ModelFileError(path, f"not a valid intentkit model file: {e}") from None
+    # The hash of the arrays as stored (what save() wrote), without serialising them again.
+    meta = {k: v for k, v in model.meta.items() if k != "model_version"}
+    arrays["meta"] = _blob(json.dumps(meta, ensure_ascii=False, sort_keys=True))
+    model.__dict__["version"] = content_hash(arrays)[:16]
     recorded = str(model.meta.get("model_version", ""))
     if _VERSION.fullmatch(recorded) and recorded != model.version:
         raise ModelFileError(
@@ -205,7 +227,9 @@ def rebuild_hint(meta: Mapping[str, Any], path: Path) -> str:
         flag = f" --column {column!r}" if isinstance(column, str) and column else ""
         digest = source.get("sha256")
         was = (
-            f" (when trained, that file's SHA-256 was {digest})" if isinstance(digest, str) else ""
+            f" (its SHA-256 when the model was trained: {digest})"
+            if isinstance(digest, str)
+            else ""
         )
         return (
             f"rebuild it from the data it was trained on: "
@@ -214,7 +238,7 @@ def rebuild_hint(meta: Mapping[str, Any], path: Path) -> str:
     return "rebuild it with `intentkit train <the labelled file or data folder it came from>`"
 
 
-def _parse(data: bytes, path: Path) -> Model:
+def _parse(data: bytes, path: Path) -> tuple[Model, dict[str, npt.NDArray[Any]]]:
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
         names = sorted(n.removesuffix(".npy") for n in npz.files)
         if names != sorted(ARRAYS):
@@ -223,6 +247,9 @@ def _parse(data: bytes, path: Path) -> Model:
     meta = json.loads(_text(arrays["meta"], "meta"))
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ValueError("not an intentkit model (format tag missing)")
+    unknown = meta.get("unknown_temperature", 1.0)
+    if not isinstance(unknown, (int, float)) or not 1.0 <= unknown <= 100.0:
+        raise ValueError(f"unknown_temperature must be a number in [1, 100], not {unknown!r}")
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(
             path,
@@ -266,17 +293,19 @@ def _parse(data: bytes, path: Path) -> Model:
     stage_cues = lex.get("stage_cues", {})
     if not isinstance(stage_cues, dict) or not all(v in CUE_SETS for v in stage_cues.values()):
         raise ValueError(f"lexicon stage_cues must map phrases to one of {list(CUE_SETS)}")
-    kinds = lex.get("kinds", {})
-    if not isinstance(kinds, dict) or not all(v in NOUN_KINDS for v in kinds.values()):
-        raise ValueError(f"lexicon kinds must map phrases to one of {list(NOUN_KINDS)}")
+    kinds = _mapping(lex.get("kinds", {}), "kinds", NOUN_KINDS)
+    brands = _mapping(lex.get("brands", {}), "brands", BRAND_KINDS)
     lexicon = Lexicon(
-        kinds={str(k): str(v) for k, v in kinds.items()},
-        brands=frozenset(_strings(lex.get("brands", []), "brands")),
+        brands=brands,
         places=frozenset(_strings(lex.get("places", []), "places")),
         cues={str(k): tuple(v) for k, v in cues.items()},
         stage_cues={str(k): str(v) for k, v in stage_cues.items()},
+        kinds=kinds,
+        words=frozenset(_strings(lex.get("words", []), "words")),
+        ambiguous=frozenset(_strings(lex.get("ambiguous", []), "ambiguous")),
+        nouns=frozenset(_strings(lex.get("nouns", []), "nouns")),
     )
-    return Model(
+    model = Model(
         features=features,
         coef=arrays["coef"],
         intercept=arrays["intercept"],
@@ -285,6 +314,15 @@ def _parse(data: bytes, path: Path) -> Model:
         lexicon=lexicon,
         meta=meta,
     )
+    return model, arrays
+
+
+def _mapping(value: object, name: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and v in allowed for k, v in value.items()
+    ):
+        raise ValueError(f"lexicon {name} must map phrases to one of {list(allowed)}")
+    return value
 
 
 def _strings(value: object, name: str) -> list[str]:

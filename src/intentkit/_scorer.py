@@ -51,6 +51,7 @@ from intentkit._model import FloatArray, IntArray
 from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
+_META = 5
 BOS, EOS, UNKNOWN = 0, 1, 2
 """Class ids of the keyword's edges, and of a word the model has no class bigram with."""
 
@@ -104,6 +105,12 @@ class _Token(NamedTuple):
     folded: str
     unit_idx: tuple[int, ...]
     alone_idx: tuple[int, ...]
+    ambiguous: bool
+    """A one-word name that is also a dictionary word: its class depends on its neighbours."""
+    context: int
+    """What the token says about a name beside it (:meth:`Featurizer.context_of`)."""
+    cue_idx: tuple[int, ...]
+    """Feature indices of the token's cue flags (what it adds when it reads as a name)."""
 
 
 class _Phrase(NamedTuple):
@@ -145,25 +152,26 @@ class Scorer:
             if F.only_flag(name) in vocab
         }
         self._one_word = vocab.get(F.ONE_WORD, -1)
+        self._no_signal = vocab.get(F.NO_SIGNAL, -1)
+        self._silent = frozenset(classes[c] for c in F.SILENT_CLASSES)
+        self._silent_array = np.array(sorted(self._silent), dtype=np.int64)
         self._place = classes[F.PLACE]
-        self._brand = classes[F.BRAND]
+        self._brands = frozenset(classes[b] for b in F.BRAND_CLASSES)
+        self._brand_array = np.array(sorted(self._brands), dtype=np.int64)
         self._cross_place = _crossing_table(vocab, place=True)
         self._cross_brand = _crossing_table(vocab, place=False)
         self._only_array = np.full(len(classes) + 2, -1, dtype=np.int64)
         for cls_id, j in self._only.items():
             self._only_array[cls_id] = j
         self._phrases = self._multiword_phrases()
-        self._second: dict[str, set[str]] = {}
-        for phrase in self._phrases:
-            first, second = phrase.split(" ", 2)[:2]
-            self._second.setdefault(first, set()).add(second)
         self._init_phrase_keys()
         self._word_index = {n[len(F.WORD) :]: j for n, j in vocab.items() if n.startswith(F.WORD)}
         self._gram_index = {n[len(F.GRAM) :]: j for n, j in vocab.items() if n.startswith(F.GRAM)}
         self._tokens: dict[str, _Token] = {}
         self._ids: dict[str, int] = {}
-        self._meta = np.zeros((1024, 4), dtype=np.int64)
-        """Per cached token id: table row (unit), class, cue bits, phrase-word id (-1: none)."""
+        self._meta = np.zeros((1024, _META), dtype=np.int64)
+        """Per cached token id: table row (unit), class, cue bits, phrase-word id (-1: none),
+        ambiguous (1: its keyword is encoded one by one)."""
         self._n_rows = 0
         self._table = np.zeros((1024, weights.shape[1]))
         self._lock = threading.Lock()
@@ -171,22 +179,25 @@ class Scorer:
     def _init_phrase_keys(self) -> None:
         """Multi-word phrases as integer keys of their words' ids, one sorted array per length."""
         phrases = sorted(self._phrases)
-        words = sorted({w for p in phrases for w in p.split()})
-        self._word_id = {w: i for i, w in enumerate(words)}
+        split = [p.split(" ") for p in phrases]
+        self._second: dict[str, set[str]] = {}
+        for s in split:
+            self._second.setdefault(s[0], set()).add(s[1])
+        words = sorted({w for s in split for w in s})
+        self._word_id = word_id = {w: i for i, w in enumerate(words)}
         self._base = base = len(words) + 1
         if base**MAX_PHRASE_TOKENS >= 2**63:
             raise ValueError("too many distinct words in multi-word lexicon phrases")
         self._phrase_keys: dict[int, tuple[IntArray, IntArray]] = {}
+        lengths = np.fromiter(map(len, split), dtype=np.intp, count=len(split))
         for m in range(2, MAX_PHRASE_TOKENS + 1):
-            keyed = sorted(
-                (_key([self._word_id[w] for w in p.split()], base), k)
-                for k, p in enumerate(phrases)
-                if p.count(" ") == m - 1
-            )
-            self._phrase_keys[m] = (
-                np.array([key for key, _ in keyed], dtype=np.int64),
-                np.array([k for _, k in keyed], dtype=np.intp),
-            )
+            which = np.flatnonzero(lengths == m)
+            ids = np.array([[word_id[w] for w in split[k]] for k in which], dtype=np.int64)
+            keys = np.zeros(len(which), dtype=np.int64)
+            for t in range(m if len(which) else 0):
+                keys = keys * base + ids[:, t]
+            order = np.argsort(keys, kind="stable")
+            self._phrase_keys[m] = (keys[order], which[order].astype(np.intp))
         info = [self._phrases[p] for p in phrases]
         self._phrase_cls = np.array([ph.cls for ph in info], dtype=np.int64)
         self._phrase_cues = np.array([ph.cues for ph in info], dtype=np.int64)
@@ -250,18 +261,28 @@ class Scorer:
 
     def _multiword_phrases(self) -> dict[str, _Phrase]:
         lex = self.featurizer.lexicon
+        match = self.featurizer.lexicon_match
+        # Most phrases are names or nouns without a cue: one shared entry per class.
+        plain: dict[str, _Phrase] = {}
         out: dict[str, _Phrase] = {}
-        for phrase in {*lex.cues, *lex.stage_cues, *lex.places, *lex.brands, *lex.kinds}:
-            if " " not in phrase or phrase.count(" ") >= MAX_PHRASE_TOKENS:
-                continue
-            names: list[str] = []
-            cls = self.featurizer.lexicon_match(phrase, names)
-            flag = class_flag(cls)
-            if flag:
-                names.append(flag)
-            out[phrase] = _Phrase(
-                self._flags(names), cue_bits(names), self._classes[cls] if cls else -1
-            )
+        for source in (lex.cues, lex.stage_cues, lex.places, lex.brands, lex.kinds):
+            for phrase in source:
+                if " " not in phrase or phrase in out or phrase.count(" ") >= MAX_PHRASE_TOKENS:
+                    continue
+                names: list[str] = []
+                cls = match(phrase, names)
+                if not names and cls in plain:
+                    out[phrase] = plain[cls]
+                    continue
+                flag = class_flag(cls)
+                if flag:
+                    names.append(flag)
+                entry = _Phrase(
+                    self._flags(names), cue_bits(names), self._classes[cls] if cls else -1
+                )
+                if len(names) == bool(flag):
+                    plain[cls] = entry
+                out[phrase] = entry
         return out
 
     def _unit(self, folded: str) -> tuple[list[str], str, int]:
@@ -286,22 +307,29 @@ class Scorer:
         feat = self.featurizer
         phrase_len = feat.phrase_len
         prepared = []
+        ambiguous = feat.lexicon.ambiguous
         for token in tokens:
             folded = fold(token)
             unit_names, cls_name, cues = self._unit(folded)
             alone_idx = self._token_indices(token, folded)
             unit_idx = alone_idx + self._flags(unit_names)
             cls = self._classes.get(cls_name, UNKNOWN)
+            cue_names = [f for f in unit_names if f.startswith((F.CUE, F.STAGE_CUE))]
+            shared = (
+                folded in ambiguous,
+                feat.context_of(folded),
+                tuple(self._flags(cue_names)),
+            )
             prepared.append(
-                (token, folded, cls, cues, phrase_len.get(folded, 1), alone_idx, unit_idx)
+                (token, folded, cls, cues, phrase_len.get(folded, 1), alone_idx, unit_idx, shared)
             )
         out: list[_Token] = []
         with self._lock:
             sums: list[list[int]] = []
             fresh: dict[str, _Token] = {}
-            meta: list[tuple[int, int, int, int]] = []
+            meta: list[tuple[int, ...]] = []
             n = self._n_rows
-            for token, folded, cls, cues, span, alone_idx, unit_idx in prepared:
+            for token, folded, cls, cues, span, alone_idx, unit_idx, shared in prepared:
                 known = self._tokens.get(token) or fresh.get(token)
                 if known is not None:
                     out.append(known)
@@ -317,6 +345,7 @@ class Scorer:
                             folded,
                             tuple(unit_idx),
                             tuple(alone_idx),
+                            *shared,
                         )
                     )
                 else:
@@ -325,9 +354,11 @@ class Scorer:
                     if len(unit_idx) > len(alone_idx):
                         unit += 1
                         sums.append(unit_idx)
-                    info = _Token(unit, cls, cues, span == 1, alone, span, folded, (), ())
+                    plain = span == 1 and not shared[0]
+                    info = _Token(unit, cls, cues, plain, alone, span, folded, (), (), *shared)
                     fresh[token] = info
-                    meta.append((unit, cls, cues, self._word_id.get(folded, -1)))
+                    word_id = self._word_id.get(folded, -1)
+                    meta.append((unit, cls, cues, word_id, int(shared[0])))
                     out.append(info)
             if sums:
                 self._store(sums)
@@ -337,12 +368,12 @@ class Scorer:
                 self._tokens.update(fresh)
         return out
 
-    def _store_meta(self, tokens: list[str], meta: list[tuple[int, int, int, int]]) -> None:
+    def _store_meta(self, tokens: list[str], meta: list[tuple[int, ...]]) -> None:
         """Give newly cached tokens ids; their rows are written before the ids are published."""
         first = len(self._ids)
         table = self._meta
         if first + len(meta) > len(table):
-            table = np.zeros((max(2 * len(table), first + len(meta)), 4), dtype=np.int64)
+            table = np.zeros((max(2 * len(table), first + len(meta)), _META), dtype=np.int64)
             table[:first] = self._meta[:first]
         table[first : first + len(meta)] = meta
         self._meta = table
@@ -386,6 +417,7 @@ class Scorer:
         owner = np.repeat(np.arange(n), lengths)
         slow = np.zeros(n, dtype=bool)
         slow[owner[tid < 0]] = True
+        slow[owner[meta[:, 4] > 0]] = True
         at, _, phrase = self._phrase_hits(np.where(tid < 0, -1, meta[:, 3]), owner)
         slow[owner[at[self._phrase_cls[phrase] >= 0]]] = True
         starts = np.cumsum(lengths) - lengths
@@ -439,15 +471,25 @@ class Scorer:
         owners = [extra_owner[keep], phrase_owner, np.array(slow_parts[3], dtype=np.int64)]
         # Crossings come last in each keyword's extras, place ones first, as in _encode_tokens;
         # slow keywords have theirs already.
-        for cls, crossed in ((self._place, self._cross_place), (self._brand, self._cross_brand)):
+        for names, crossed in (
+            (np.array([self._place]), self._cross_place),
+            (self._brand_array, self._cross_brand),
+        ):
             if not crossed:
                 continue
             named = np.zeros(n, dtype=bool)
-            named[class_owner[classes == cls]] = True
+            named[class_owner[np.isin(classes, names)]] = True
             for bit, j in crossed:
                 who = np.flatnonzero(named & (cues & bit > 0))
                 extras.append(np.full(len(who), j, dtype=np.int64))
                 owners.append(who)
+        if self._no_signal >= 0:  # last of all, as in _encode_tokens
+            inner = (classes != BOS) & (classes != EOS) & ~np.isin(classes, self._silent_array)
+            loud = np.zeros(n, dtype=bool)
+            loud[class_owner[inner]] = True
+            who = np.flatnonzero(fast & ~loud & (cues == 0))
+            extras.append(np.full(len(who), self._no_signal, dtype=np.int64))
+            owners.append(who)
         return Batch(
             n,
             _join(rows, slow_parts[0]),
@@ -471,7 +513,9 @@ class Scorer:
         units, types, bits, plain, *_ = zip(*infos)
         n = len(infos)
         extra: list[int] = []
-        if all(plain) or (min(units) >= 0 and not self._has_phrase(infos)):
+        if all(plain) or (
+            min(units) >= 0 and not self._has_phrase(infos) and not any(t.ambiguous for t in infos)
+        ):
             if n == 1:
                 only = self._only.get(types[0])
                 if only is not None:
@@ -483,6 +527,8 @@ class Scorer:
                 for b in bits:
                     cues |= b
                 extra += self._crossings(cues, types)
+            elif self._no_signal >= 0 and self._silent.issuperset(types):
+                extra.append(self._no_signal)
             return _encoded((list(units), extra, [BOS, *types, EOS], cues))
         rows: list[int] = []
         classes = [BOS]
@@ -510,11 +556,26 @@ class Scorer:
                             extra += t.alone_idx
                     i += width
                     continue
-            if info.unit >= 0:
+            name = ""
+            if info.ambiguous:
+                before = infos[i - 2].folded if i > 1 else ""
+                left = self.featurizer.left_context(before, infos[i - 1].folded) if i else F.EDGE
+                right = infos[i + 1].context if i + 1 < n else F.EDGE
+                name = self.featurizer.resolve(info.folded, left, right)
+            if name:
+                if info.alone >= 0:
+                    rows.append(info.alone)
+                else:
+                    extra += info.alone_idx
+                flag = class_flag(name)
+                extra += [*info.cue_idx, *self._flags([flag] if flag else [])]
+                classes.append(self._classes[name])
+            elif info.unit >= 0:
                 rows.append(info.unit)
+                classes.append(info.cls)
             else:
                 extra += info.unit_idx
-            classes.append(info.cls)
+                classes.append(info.cls)
             cues |= info.cues
             i += 1
         classes.append(EOS)
@@ -526,6 +587,8 @@ class Scorer:
             extra.append(self._one_word)
         if cues:
             extra += self._crossings(cues, classes)
+        elif self._no_signal >= 0 and self._silent.issuperset(classes[1:-1]):
+            extra.append(self._no_signal)
         return _encoded((rows, extra, classes, cues))
 
     def _crossings(self, cues: int, classes: Sequence[int]) -> list[int]:
@@ -533,7 +596,7 @@ class Scorer:
         out = []
         if self._place in classes:
             out += [j for bit, j in self._cross_place if cues & bit]
-        if self._brand in classes:
+        if not self._brands.isdisjoint(classes):
             out += [j for bit, j in self._cross_brand if cues & bit]
         return out
 
@@ -600,13 +663,6 @@ def _crossing_table(vocab: Mapping[str, int], *, place: bool) -> list[tuple[int,
             if name in vocab:
                 table.append((1 << b, vocab[name]))
     return table
-
-
-def _key(ids: list[int], base: int) -> int:
-    key = 0
-    for i in ids:
-        key = key * base + i
-    return key
 
 
 def _join(head: IntArray, tail: list[int]) -> IntArray:

@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 
 from intentkit._dataset import (
-    HAND,
     Row,
     data_digest,
+    from_template,
     heldout_split,
     language_neutral,
     read_dataset,
@@ -43,7 +43,14 @@ from intentkit._dataset import (
     read_shared_words,
 )
 from intentkit._decide import EN, LANGUAGES, SV, VECTOR, language_code
-from intentkit._features import CHAR_NGRAMS, FEATURES_VERSION, WORD, Featurizer, Lexicon
+from intentkit._features import (
+    CHAR_NGRAMS,
+    FEATURES_VERSION,
+    NO_SIGNAL,
+    WORD,
+    Featurizer,
+    Lexicon,
+)
 from intentkit._metrics import expected_calibration_error, language_accuracy, macro_f1
 from intentkit._model import FORMAT, FORMAT_VERSION, FloatArray, Model
 from intentkit._text import fold, tokenize
@@ -69,7 +76,7 @@ with little evidence leans informational rather than towards whichever intent th
 explained with its intercept. The numbers are a documented assumption, not fitted to any
 evaluation set; with strong cues (which most keywords have) they change nothing.
 """
-C_GRID = (0.25, 0.5, 1.0, 2.0)
+C_GRID = (0.03, 0.06, 0.125, 0.25)
 LANGUAGE_C_GRID = (1.0, 3.0, 10.0)
 
 
@@ -107,6 +114,11 @@ class Design:
         vocab = {f: i for i, f in enumerate(self.features)}
         self.vocab = vocab
         self.rows_idx = [[vocab[f] for f in n if f in vocab] for n in names]
+        self._silent = frozenset(i for i, n in enumerate(names) if NO_SIGNAL in n)
+
+    def silent(self, i: int) -> bool:
+        """Whether row ``i`` has nothing known in it (the ``L:no_signal`` flag)."""
+        return i in self._silent
 
     def matrix(self, idx: Sequence[int]) -> Any:
         from scipy.sparse import csr_matrix
@@ -150,7 +162,7 @@ def _expand(rows: Sequence[Row], idx: Sequence[int]) -> tuple[list[int], list[in
     """Row positions, labels and weights, with second intents added at a lower weight."""
     pos, labels, weights = [], [], []
     for i in idx:
-        w = 1.0 if rows[i].source in (HAND, "") else TEMPLATE_WEIGHT
+        w = TEMPLATE_WEIGHT if from_template(rows[i]) else 1.0
         pos.append(i)
         labels.append(INTENT_ORDER.index(rows[i].intent))
         weights.append(w)
@@ -176,9 +188,41 @@ def _fit_lr(
     return coef, intercept
 
 
+TRAIN_JOBS = 2
+"""Cross-validation fits run in this many processes (the results do not depend on it)."""
+
+
+def _parallel_fits(
+    tasks: Sequence[tuple[Any, Sequence[int], Sequence[float], float]],
+) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`_fit_lr` of each ``(x, y, w, c)``, in order, in :data:`TRAIN_JOBS` processes."""
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=TRAIN_JOBS)(delayed(_fit_lr)(*t) for t in tasks))
+
+
 def _softmax(z: FloatArray) -> FloatArray:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def fit_unknown_temperature(
+    intercepts: FloatArray, weights: FloatArray, temperature: float, y: Sequence[int]
+) -> float:
+    """The unknown temperature: what keywords with nothing known in them divide their weights by.
+
+    The factor, from 1 to 20, that minimises the log loss of their out-of-fold predictions.
+    Their logits become ``(intercepts + weights / factor) / temperature``: the larger the factor,
+    the nearer their probabilities stay to the intercepts' prior.
+    """
+    yy = np.asarray(y)
+
+    def nll(factor: float) -> float:
+        p = _softmax((intercepts + weights / factor) / temperature)
+        return float(-np.log(np.clip(p[np.arange(len(yy)), yy], 1e-12, 1.0)).mean())
+
+    grid = np.exp(np.linspace(0.0, np.log(20.0), 61))
+    return float(min(grid, key=nll))
 
 
 def fit_temperature(logits: FloatArray, y: Sequence[int]) -> float:
@@ -210,29 +254,45 @@ def _fit(
     fold_of = {g: k % n_folds for k, g in enumerate(unique)}
     y_true = [INTENT_ORDER.index(rows[i].intent) for i in idx]
     report: dict[str, Any] = {"cv_folds": n_folds, "cv_grouped_by": "vertical", "cv": {}}
-    best: tuple[float, float, FloatArray] | None = None
-    for c in c_grid:
-        oof = np.zeros((len(idx), len(INTENT_ORDER)))
-        if n_folds < 2:
-            break
+    best: tuple[float, float, FloatArray, FloatArray] | None = None
+    if n_folds >= 2:
+        splits = []
         for k in range(n_folds):
             tr = [i for i, g in zip(idx, groups) if fold_of[g] != k]
             te = [p for p, g in enumerate(groups) if fold_of[g] == k]
             pos, lab, w = _expand(rows, tr)
-            coef, icpt = _fit_lr(design.matrix(pos), lab, w, c)
-            oof[te] = design.matrix([idx[p] for p in te]) @ coef + icpt
-        score = macro_f1(_names(y_true), _names(oof.argmax(axis=1)))
-        report["cv"][str(c)] = round(score, 4)
-        if best is None or score > best[0]:
-            best = (score, c, oof)
+            splits.append((te, design.matrix(pos), lab, w, design.matrix([idx[p] for p in te])))
+        fits = _parallel_fits([(x_tr, lab, w, c) for c in c_grid for _, x_tr, lab, w, _ in splits])
+        for n, c in enumerate(c_grid):
+            oof = np.zeros((len(idx), len(INTENT_ORDER)))
+            oof_icpt = np.zeros((len(idx), len(INTENT_ORDER)))
+            for k, (te, _, _, _, x_te) in enumerate(splits):
+                coef, icpt = fits[n * n_folds + k]
+                oof[te] = x_te @ coef + icpt
+                oof_icpt[te] = icpt
+            score = macro_f1(_names(y_true), _names(oof.argmax(axis=1)))
+            report["cv"][str(c)] = round(score, 4)
+            if best is None or score > best[0]:
+                best = (score, c, oof, oof_icpt)
+    unknown = 1.0
     if best is None:
         c, temperature = c_grid[0], 1.0
     else:
-        _, c, oof = best
+        _, c, oof, oof_icpt = best
         temperature = fit_temperature(oof, y_true)
         probs = _softmax(oof / temperature)
         report["cv_macro_f1"] = round(best[0], 4)
         report["cv_ece"] = round(expected_calibration_error(probs, y_true), 4)
+        silent = [p for p, i in enumerate(idx) if design.silent(i)]
+        if silent:
+            unknown = fit_unknown_temperature(
+                oof_icpt[silent],
+                oof[silent] - oof_icpt[silent],
+                temperature,
+                [y_true[p] for p in silent],
+            )
+            report["silent_rows"] = len(silent)
+            report["unknown_temperature"] = round(unknown, 4)
     pos, lab, w = _expand(rows, idx)
     coef, icpt = _fit_lr(design.matrix(pos), lab, w, c)
     report["C"] = c
@@ -242,6 +302,7 @@ def _fit(
         counts = np.bincount(y_true, minlength=len(INTENT_ORDER)) + 1.0
         shift = np.log(np.array([prior[i] for i in INTENT_ORDER]) / (counts / counts.sum()))
         report["prior_shift"] = {i: round(float(v), 4) for i, v in zip(INTENT_ORDER, shift)}
+    report["unknown_temperature_value"] = unknown
     return coef / temperature, icpt / temperature + shift, report
 
 
@@ -339,16 +400,20 @@ def predict_heldout(
     neutral = [language_neutral(r.keyword, lexicon, shared_words) for r in rows]
     sub = [rows[i] for i in tr]
     design = Design(sub, lexicon, min_df)
-    coef, icpt, _ = _fit(design, sub, list(range(len(sub))), c_grid, folds, prior)
+    coef, icpt, report = _fit(design, sub, list(range(len(sub))), c_grid, folds, prior)
     lang_coef, lang_icpt = _fit_language(
         design, sub, list(range(len(sub))), [neutral[i] for i in tr]
     )
     test = [rows[i] for i in te]
-    x = Design(test, lexicon, min_df, features=design.features).matrix(range(len(test)))
+    test_design = Design(test, lexicon, min_df, features=design.features)
+    x = test_design.matrix(range(len(test)))
+    weights = x @ coef
+    silent = np.array([test_design.silent(i) for i in range(len(test))], dtype=bool)
+    weights[silent] /= report["unknown_temperature_value"]
     p_sv = 1.0 / (1.0 + np.exp(-(x @ lang_coef + lang_icpt)))
     known = np.asarray(x.sum(axis=1)).ravel()
     said = [LANGUAGES[c] for c in language_code(p_sv, known, VECTOR).tolist()]
-    return HeldOut(len(tr), test, _softmax(x @ coef + icpt), said, [neutral[i] for i in te])
+    return HeldOut(len(tr), test, _softmax(weights + icpt), said, [neutral[i] for i in te])
 
 
 def _round(value: float | None) -> float | None:
@@ -408,6 +473,7 @@ def train(
         "min_df": min_df,
         "C": report["C"],
         "temperature": report["temperature"],
+        "unknown_temperature": report.pop("unknown_temperature_value"),
         "source": dict(source or {}),
     }
     model = Model(

@@ -1,0 +1,104 @@
+"""World knowledge: Swedish compounds take their head's kind; names that are words need context.
+
+``tests/data/compounds.tsv``: Swedish compounds that are in no lexicon, with their head and its
+kind. ``tests/data/traps.tsv``: keywords where a brand or place name is also an ordinary word
+("apple pie recipe", "bath towels", "ont i handen") and the contrasts where the name is meant
+("apple id login", "hotels in bath"); ``expect`` is an intent, or ``not:<intent>`` where the
+point is only that the name must not take the keyword over.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from intentkit import IntentClassifier
+from intentkit._features import Featurizer, Lexicon
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def table(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@pytest.fixture(scope="module")
+def shipped() -> IntentClassifier:
+    return IntentClassifier()
+
+
+def test_swedish_compounds_take_the_kind_of_their_head(shipped: IntentClassifier) -> None:
+    featurizer = shipped._loaded().featurizer
+    lexicon = featurizer.lexicon
+    rows = table("compounds.tsv")
+    assert len(rows) >= 200
+    wrong = []
+    for r in rows:
+        key = Lexicon.key(r["keyword"])
+        assert key not in lexicon.kinds and key not in lexicon.words, r["keyword"]
+        assert key not in lexicon.brands and key not in lexicon.places, r["keyword"]
+        # As a word the model has never seen (the rule is for unknown words).
+        cls = featurizer.word_class(key, frozenset(), [])
+        if cls != f"__{r['kind']}__":
+            wrong.append((r["keyword"], cls, featurizer.compound_head(key)))
+    # Known misses: a head shorter than three letters ("jul|öl"), and heads that folding
+    # makes another noun ("sitt|bänk" looks up "bank", a venue).
+    assert len(wrong) <= 0.03 * len(rows), wrong
+
+
+def test_compound_heads_are_found_through_swedish_endings() -> None:
+    lex = Lexicon.build(kinds=[("bur", "product"), ("säng", "product"), ("frisör", "service")])
+    f = Featurizer(lex, known=frozenset())
+    assert f.compound_head("marsvinsbur") == "bur"
+    assert f.compound_head("hundburen") == "bur"  # -en
+    assert f.compound_head("djursangar") == "sang"  # -ar, typed without å/ä/ö
+    assert f.compound_head("herrfrisorer") == "frisor"  # -er
+    assert f.compound_head("bur") is None  # no first part
+    assert f.compound_head("xbur") is None  # a first part of one letter is not one
+    assert f.word_class("marsvinsbur", frozenset(), []) == "__product__"
+    assert f.word_class("herrfrisorer", frozenset(), []) == "__service__"
+    assert f.word_class("zqxw", frozenset(), []) == "__rare__"
+
+
+def test_a_name_that_is_a_word_needs_a_word_beside_it_that_says_so() -> None:
+    lex = Lexicon.build(
+        brands=[("orange", "brand"), ("boots", "shop")],
+        places=["bath"],
+        cues=[("login", "navigational"), ("opening hours", "local")],
+        kinds=[("towels", "product"), ("hotels", "venue")],
+        words=["orange", "boots", "bath", "juice"],
+    )
+    assert lex.ambiguous == {"orange", "boots", "bath"}
+    f = Featurizer(lex, known=frozenset({"juice", "login"}))
+
+    def classes(keyword: str) -> list[str]:
+        return [c for c in f.context_features(keyword.split()) if c.startswith("b:")]
+
+    assert "b:__brand__ login" in classes("orange login")
+    assert "b:orange juice" not in classes("orange juice")
+    assert "b:^ __word__" in classes("orange juice")  # the word: no name context
+    assert "b:__shop__ __rare__" in classes("boots opening hours")  # a local cue phrase
+    assert "b:__venue__ __place__" in classes("hotels bath")
+    assert "L:place" not in f.context_features(["ont", "i", "bath"])  # a preposition is not enough
+    assert "b:__product__ $" in classes("bath towels") and "L:place" not in classes("bath towels")
+    assert "L:only_shop" in f.context_features(["boots"])  # a name alone means the name
+    assert lex.extended(brands=["bath"]).ambiguous == {"orange", "boots"}  # a user's own name
+
+
+def test_traps(shipped: IntentClassifier) -> None:
+    rows = table("traps.tsv")
+    assert len(rows) >= 100 and {r["lang"] for r in rows} == {"en", "sv"}
+    results = shipped.classify_many([r["keyword"] for r in rows])
+    failed = []
+    for r, result in zip(rows, results):
+        got = result.intent.value if result.intent else ""
+        expect = r["expect"]
+        ok = got != expect[4:] if expect.startswith("not:") else got == expect
+        if not ok:
+            failed.append(f"{r['keyword']!r}: {got}, expected {expect}")
+    # Most misses are the model's, not the name rule's ("kaka utan ägg", "guess who board
+    # game"); a name that flips its keyword shows here as a jump in misses.
+    assert len(failed) <= 0.07 * len(rows), failed
