@@ -403,6 +403,11 @@ class Featurizer:
         stage_cue = lex.stage_cues.get(phrase)
         if stage_cue:
             flags.append(stage_cue_flag(stage_cue))
+        return self.lexicon_class(phrase)
+
+    def lexicon_class(self, phrase: str) -> str:
+        """The lexicon class of a folded phrase, or "" (see :meth:`lexicon_match`)."""
+        lex = self.lexicon
         if phrase in lex.ambiguous:
             kind = lex.kinds.get(phrase)
             return f"__{kind}__" if kind else ""

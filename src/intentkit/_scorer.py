@@ -165,8 +165,8 @@ class Scorer:
             self._only_array[cls_id] = j
         self._phrases = self._multiword_phrases()
         self._init_phrase_keys()
-        self._word_index = {n[len(F.WORD) :]: j for n, j in vocab.items() if n.startswith(F.WORD)}
-        self._gram_index = {n[len(F.GRAM) :]: j for n, j in vocab.items() if n.startswith(F.GRAM)}
+        self._word_index = _names_after(vocab, F.WORD)
+        self._gram_index = _names_after(vocab, F.GRAM)
         self._tokens: dict[str, _Token] = {}
         self._ids: dict[str, int] = {}
         self._meta = np.zeros((1024, _META), dtype=np.int64)
@@ -179,32 +179,33 @@ class Scorer:
     def _init_phrase_keys(self) -> None:
         """Multi-word phrases as integer keys of their words' ids, one sorted array per length."""
         phrases = sorted(self._phrases)
-        split = [p.split(" ") for p in phrases]
-        self._second: dict[str, set[str]] = {}
-        for s in split:
-            self._second.setdefault(s[0], set()).add(s[1])
-        words = sorted({w for s in split for w in s})
-        self._word_id = word_id = {w: i for i, w in enumerate(words)}
+        flat = np.array(" ".join(phrases).split(" "))
+        lengths = np.fromiter(map(str.count, phrases, repeat(" ")), dtype=np.intp) + 1
+        offsets = np.cumsum(lengths) - lengths
+        words, ids = np.unique(flat, return_inverse=True)
+        self._word_id = dict(zip(words.tolist(), range(len(words))))
+        self._pairs = set(map(" ".join, zip(flat[offsets].tolist(), flat[offsets + 1].tolist())))
+        """The first two words of every multi-word phrase, as "first second"."""
         self._base = base = len(words) + 1
         if base**MAX_PHRASE_TOKENS >= 2**63:
             raise ValueError("too many distinct words in multi-word lexicon phrases")
         self._phrase_keys: dict[int, tuple[IntArray, IntArray]] = {}
-        lengths = np.fromiter(map(len, split), dtype=np.intp, count=len(split))
         for m in range(2, MAX_PHRASE_TOKENS + 1):
             which = np.flatnonzero(lengths == m)
-            ids = np.array([[word_id[w] for w in split[k]] for k in which], dtype=np.int64)
             keys = np.zeros(len(which), dtype=np.int64)
-            for t in range(m if len(which) else 0):
-                keys = keys * base + ids[:, t]
+            for t in range(m):
+                keys = keys * base + ids[offsets[which] + t]
             order = np.argsort(keys, kind="stable")
             self._phrase_keys[m] = (keys[order], which[order].astype(np.intp))
-        info = [self._phrases[p] for p in phrases]
-        self._phrase_cls = np.array([ph.cls for ph in info], dtype=np.int64)
-        self._phrase_cues = np.array([ph.cues for ph in info], dtype=np.int64)
-        sizes = np.array([len(ph.flags) for ph in info], dtype=np.intp)
+        info = list(map(self._phrases.__getitem__, phrases))
+        self._phrase_cls = np.fromiter((ph.cls for ph in info), dtype=np.int64, count=len(info))
+        self._phrase_cues = np.fromiter((ph.cues for ph in info), dtype=np.int64, count=len(info))
+        sizes = np.fromiter((len(ph.flags) for ph in info), dtype=np.intp, count=len(info))
         self._phrase_flag_start = np.cumsum(sizes) - sizes
         self._phrase_flag_len = sizes
-        self._phrase_flags = np.array([f for ph in info for f in ph.flags], dtype=np.int64)
+        self._phrase_flags = np.fromiter(
+            chain.from_iterable(ph.flags for ph in info), dtype=np.int64, count=int(sizes.sum())
+        )
 
     def _phrase_hits(self, word: IntArray, owner: IntArray) -> tuple[IntArray, IntArray, IntArray]:
         """Every multi-word phrase in a chunk's flat token sequence: start, length, phrase index.
@@ -260,29 +261,37 @@ class Scorer:
         return [j for j in map(vocab.get, names) if j is not None]
 
     def _multiword_phrases(self) -> dict[str, _Phrase]:
-        lex = self.featurizer.lexicon
-        match = self.featurizer.lexicon_match
+        feat = self.featurizer
+        lex = feat.lexicon
         # Most phrases are names or nouns without a cue: one shared entry per class.
         plain: dict[str, _Phrase] = {}
         out: dict[str, _Phrase] = {}
-        for source in (lex.cues, lex.stage_cues, lex.places, lex.brands, lex.kinds):
+        for source in (lex.places, lex.brands, lex.kinds):
             for phrase in source:
                 if " " not in phrase or phrase in out or phrase.count(" ") >= MAX_PHRASE_TOKENS:
                     continue
-                names: list[str] = []
-                cls = match(phrase, names)
-                if not names and cls in plain:
-                    out[phrase] = plain[cls]
+                if phrase in lex.cues or phrase in lex.stage_cues:
+                    continue  # below, with its cue flags
+                cls = feat.lexicon_class(phrase)
+                entry = plain.get(cls)
+                if entry is None:
+                    flag = class_flag(cls)
+                    entry = plain[cls] = _Phrase(
+                        self._flags([flag] if flag else []), 0, self._classes[cls] if cls else -1
+                    )
+                out[phrase] = entry
+        for cue_source in (lex.cues, lex.stage_cues):
+            for phrase in cue_source:
+                if " " not in phrase or phrase in out or phrase.count(" ") >= MAX_PHRASE_TOKENS:
                     continue
+                names: list[str] = []
+                cls = feat.lexicon_match(phrase, names)
                 flag = class_flag(cls)
                 if flag:
                     names.append(flag)
-                entry = _Phrase(
+                out[phrase] = _Phrase(
                     self._flags(names), cue_bits(names), self._classes[cls] if cls else -1
                 )
-                if len(names) == bool(flag):
-                    plain[cls] = entry
-                out[phrase] = entry
         return out
 
     def _unit(self, folded: str) -> tuple[list[str], str, int]:
@@ -602,8 +611,8 @@ class Scorer:
 
     def _has_phrase(self, infos: list[_Token]) -> bool:
         """Whether some token is followed by the second word of a lexicon phrase it starts."""
-        second = self._second
-        return any(a.span > 1 and b.folded in second.get(a.folded, ()) for a, b in pairwise(infos))
+        pairs = self._pairs
+        return any(a.span > 1 and f"{a.folded} {b.folded}" in pairs for a, b in pairwise(infos))
 
     def score_one(self, encoded: Encoded | None) -> list[float]:
         """:meth:`scores` of one keyword, in plain Python, adding in the same order (bit-identical)."""
@@ -663,6 +672,12 @@ def _crossing_table(vocab: Mapping[str, int], *, place: bool) -> list[tuple[int,
             if name in vocab:
                 table.append((1 << b, vocab[name]))
     return table
+
+
+def _names_after(vocab: Mapping[str, int], prefix: str) -> dict[str, int]:
+    """``{name without prefix: index}`` of the features whose names start with ``prefix``."""
+    n = len(prefix)
+    return {name[n:]: j for name, j in vocab.items() if name[:n] == prefix}
 
 
 def _join(head: IntArray, tail: list[int]) -> IntArray:
