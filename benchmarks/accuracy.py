@@ -308,7 +308,7 @@ def third_party(
         m = fs.strict
         summary.append(
             f"| {method} | {m.macro_f1:.3f} | {fs.lenient or 0:.3f} | "
-            + " | ".join(f"{m.per_class[c].recall:.3f}" for c in FOUR)
+            + " | ".join(f"{m.per_class[c].recall:.3f}" if c in m.per_class else "-" for c in FOUR)
             + " |"
         )
         if method == "intentkit":
