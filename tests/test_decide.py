@@ -164,3 +164,47 @@ def test_a_keyword_with_nothing_known_has_its_weights_shrunk() -> None:
     assert d.probabilities == pytest.approx([2 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6], abs=1e-15)
     known = decide_one([*summed[:7], 0.0], 0, pol)  # the same weights with something known
     assert known.probabilities == pytest.approx([4 / 8, 1 / 8, 1 / 8, 1 / 8, 1 / 8], abs=1e-15)
+
+
+def test_swedish_probability_and_its_intercept() -> None:
+    from intentkit._decide import swedish_probability
+
+    assert swedish_probability(0.0, SCALAR) == 0.5
+    assert swedish_probability(math.log(3), SCALAR) == pytest.approx(0.75, abs=1e-15)
+    # A language intercept of ln 3 with no weights makes a keyword 0.75 Swedish: "sv".
+    fw = FRAMEWORKS["funnel"]
+    pol = Policy.build(
+        (0.0,) * 5, math.log(3), fw.stages, fw.intents, fw.forced_stage, DEFAULT_PRIORS
+    )
+    d = decide_one([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0], 0, pol)
+    assert d.language == SV
+    pol = dataclasses.replace(pol, lang_intercept=-math.log(3))
+    assert decide_one([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0], 0, pol).language == EN
+
+
+def test_a_cue_can_force_the_first_stage() -> None:
+    from intentkit.journey import Framework
+
+    fw = Framework.model_validate(
+        {
+            "name": "care-first",
+            "stages": ["care", "learn", "buy"],
+            "intents": {
+                "informational": "learn",
+                "commercial": "learn",
+                "transactional": "buy",
+                "navigational": "buy",
+                "local": "buy",
+            },
+            "cues": {"retention": "care"},
+        }
+    )
+    pol = Policy.build((0.0,) * 5, 0.0, fw.stages, fw.intents, fw.forced_stage, DEFAULT_PRIORS)
+    (s,) = both(stage_index, [0.1, 0.1, 0.6, 0.1, 0.1], RETENTION_BIT, policy=pol)
+    assert pol.stages[s] == "care"
+
+
+def test_the_default_policy_leaves_a_keyword_with_nothing_known_alone() -> None:
+    summed = [math.log(4), 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+    silent = decide_one(summed, 0, policy())
+    assert silent.probabilities == decide_one([*summed[:7], 0.0], 0, policy()).probabilities

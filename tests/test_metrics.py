@@ -109,3 +109,15 @@ def test_evaluate_prints_the_card_figures(
         assert f"| {intent} |" in out and f"{recall:.3f}" in out
     assert f"lenient accuracy (any of the labels) {card['lenient_accuracy']:.3f}" in out
     assert "local predictions counted as transactional" in out
+
+
+def test_the_calibration_bins_are_fifteen() -> None:
+    # Confidences 0.5 (right) and 0.52 (wrong) share the bin (0.467, 0.533] of 15 bins:
+    # |0.51 - 0.5| = 0.01. With 16 bins they would fall apart and give 0.51.
+    probs = np.array([[0.5, 0.5], [0.52, 0.48]])
+    assert expected_calibration_error(probs, [0, 1]) == pytest.approx(0.01)
+
+
+def test_empty_inputs_score_zero() -> None:
+    s = score([], [], list(INTENT_ORDER))
+    assert (s.macro_f1, s.accuracy, s.n) == (0.0, 0.0, 0)
