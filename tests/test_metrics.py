@@ -121,3 +121,7 @@ def test_the_calibration_bins_are_fifteen() -> None:
 def test_empty_inputs_score_zero() -> None:
     s = score([], [], list(INTENT_ORDER))
     assert (s.macro_f1, s.accuracy, s.n) == (0.0, 0.0, 0)
+
+
+def test_one_wrong_keyword_has_its_confidence_as_error() -> None:
+    assert expected_calibration_error(np.array([[0.8, 0.2]]), [1]) == pytest.approx(0.8)
