@@ -145,7 +145,7 @@ class Policy:
     stage_of_intent: tuple[int, ...]
     cue_stage: tuple[int, ...]
     priors: tuple[float, ...]
-    unknown_temperature: float = 1.0
+    unknown_temperature: float
     """A keyword with nothing known in it has its summed feature weights divided by this."""
 
     @classmethod
