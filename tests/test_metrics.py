@@ -111,11 +111,18 @@ def test_evaluate_prints_the_card_figures(
     assert "local predictions counted as transactional" in out
 
 
-def test_the_calibration_bins_are_fifteen() -> None:
-    # Confidences 0.5 (right) and 0.52 (wrong) share the bin (0.467, 0.533] of 15 bins:
-    # |0.51 - 0.5| = 0.01. With 16 bins they would fall apart and give 0.51.
-    probs = np.array([[0.5, 0.5], [0.52, 0.48]])
-    assert expected_calibration_error(probs, [0, 1]) == pytest.approx(0.01)
+def test_the_calibration_bins_are_fifteen_from_zero_to_one() -> None:
+    def two(right: float, wrong: float) -> float:
+        return expected_calibration_error(
+            np.array([[right, 1 - right], [wrong, 1 - wrong]]), [0, 1]
+        )
+
+    # 0.5 and 0.52 share the bin (0.467, 0.533]: |0.51 - 0.5| = 0.01 (16 bins: 0.51).
+    assert two(0.5, 0.52) == pytest.approx(0.01)
+    # 0.76 and 0.78 share (0.733, 0.8]: |0.77 - 0.5| = 0.27 (13 bins: 0.51).
+    assert two(0.76, 0.78) == pytest.approx(0.27)
+    # 0.6 and 0.62 fall apart at the edge 0.6: 0.5 * 0.4 + 0.5 * 0.62 (bins up to 2: 0.11).
+    assert two(0.6, 0.62) == pytest.approx(0.51)
 
 
 def test_empty_inputs_score_zero() -> None:
@@ -125,3 +132,14 @@ def test_empty_inputs_score_zero() -> None:
 
 def test_one_wrong_keyword_has_its_confidence_as_error() -> None:
     assert expected_calibration_error(np.array([[0.8, 0.2]]), [1]) == pytest.approx(0.8)
+
+
+def test_the_markdown_report() -> None:
+    from intentkit._metrics import markdown
+
+    text = markdown("t", score(["a", "b", "b"], ["a", "b", "a"], ["alphabet", "a", "b"]))
+    assert "**t**: 3 keywords, macro-F1 **0.667**, accuracy 0.667" in text
+    assert "| | alpha | a | b |" in text  # classes abbreviated to five letters
+    assert "| b | 1.000 | 0.500 | 0.667 | 2 |" in text
+    assert "| b | 0 | 1 | 1 |" in text
+    assert "| alpha | 0 | 0 | 0 |" in text

@@ -148,13 +148,13 @@ def test_language_neutral_keywords_and_language_scores() -> None:
     for kw in ["bästa pizza malmö", "how to use strava", "strava träning", "zoom meeting"]:
         assert not language_neutral(kw, lex, shared), kw
     scores = language_accuracy(
-        ["sv", "unknown", "en", "unknown", "sv"],
-        ["sv", "en", "en", "sv", "en"],
-        [False, False, False, True, True],
+        ["sv", "unknown", "en", "unknown", "sv", "en"],
+        ["sv", "en", "en", "sv", "en", "en"],
+        [False, False, False, True, True, True],
     )
     assert scores.accuracy == pytest.approx(2 / 3)  # unknown counts as wrong
-    assert scores.rows == 3 and scores.neutral_rows == 2
-    assert scores.neutral_unknown == 0.5
+    assert scores.rows == 3 and scores.neutral_rows == 3
+    assert scores.neutral_unknown == pytest.approx(1 / 3)
 
 
 def test_rare_words_get_a_class_of_their_own() -> None:
