@@ -78,7 +78,10 @@ def read_card(model_path: Path) -> dict[str, Any] | None:
     card = model_path.parent / CARD_FILE
     if not card.is_file():
         return None
-    data = json.loads(card.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(card.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as e:
+        raise ModelFileError(card, f"not a valid JSON model card: {e}") from None
     if not isinstance(data, dict):
         raise ModelFileError(card, "a model card must be a JSON object")
     return data
@@ -89,7 +92,10 @@ def load_cached(path: Path | None) -> Model:
 
     The shipped model is checked against the SHA-256 its card records.
     """
-    key = path.resolve() if path is not None else None
+    try:
+        key = path.resolve() if path is not None else None
+    except (RuntimeError, OSError) as e:
+        raise ModelFileError(path or "", f"cannot be resolved (a symlink loop?): {e}") from None
     with _models_lock:
         if key is None:
             key = default_model_path()

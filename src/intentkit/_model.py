@@ -2,7 +2,9 @@
 
 The file is a zip of ``.npy`` arrays read with ``allow_pickle=False``: only numbers and UTF-8 bytes,
 so loading never runs code from the file, and nothing in it depends on the scikit-learn version
-that trained it. Every array's name, dtype, shape and finiteness is checked before use.
+that trained it. The file must be a regular file; its size, each member's unpacked size and each
+array's declared shape are checked before anything is read or allocated (:data:`MAX_MODEL_BYTES`),
+and every array's name, dtype, shape and weight range before use.
 ``docs/model-format.md`` specifies the file.
 
 A model's version is a content hash: :func:`content_hash` over its arrays and its metadata (all but
@@ -15,7 +17,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +50,12 @@ FORMAT_VERSION = 1
 ARRAYS = ("coef", "intercept", "lang_coef", "lang_intercept", "features", "lexicon", "meta")
 """The members of a model file, in the order they are written and hashed."""
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+MAX_MODEL_BYTES = 256 * 2**20
+"""The most a model file, and all its arrays unpacked, may hold: 256 MiB, about 25 times the
+shipped model (4.6 MB on disk, 10 MB unpacked). Larger files and members are refused unread."""
+MAX_WEIGHT = 1e6
+"""The largest weight magnitude a model may hold (the shipped model's are below 4): sums of
+larger ones can overflow to infinity and leave keywords without a probability."""
 _VERSION = re.compile(r"[0-9a-f]{16}")
 
 LANGUAGE_COLUMN = len(INTENT_ORDER)
@@ -191,19 +202,30 @@ def load_model(path: str | Path, *, sha256: str | None = None) -> Model:
 
     Raises ``FileNotFoundError`` if ``path`` does not exist and :class:`ModelFileError` naming the
     file if it is not a valid intentkit model (corrupt, truncated, foreign, wrong shapes,
-    non-finite weights, weights that do not match the version recorded in it), if it was built
-    for other features than this intentkit computes (the message says how to rebuild it), or,
-    when ``sha256`` is given, if its digest differs.
+    non-finite or out-of-range weights, weights that do not match the version recorded in it),
+    if it is not a regular file (a FIFO, a device, a folder, a symlink loop), if it or an array
+    in it is larger than :data:`MAX_MODEL_BYTES` (checked before reading), if it was built for
+    other features than this intentkit computes (the message says how to rebuild it), or, when
+    ``sha256`` is given, if its digest differs.
     """
     path = Path(path)
-    data = path.read_bytes()
+    data = _read_file(path)
     if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
         raise ModelFileError(path, "SHA-256 does not match its model card; the file was changed")
     try:
         model, arrays = _parse(data, path)
     except ModelFileError:
         raise
-    except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        zipfile.BadZipFile,
+        UnicodeDecodeError,
+    ) as e:
         raise ModelFileError(path, f"not a valid intentkit model file: {e}") from None
     # The hash of the arrays as stored (what save() wrote), without serialising them again.
     meta = {k: v for k, v in model.meta.items() if k != "model_version"}
@@ -217,6 +239,111 @@ def load_model(path: str | Path, *, sha256: str | None = None) -> Model:
             "the file was changed",
         )
     return model
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of the model file at ``path``: a regular file of at most :data:`MAX_MODEL_BYTES`.
+
+    It is opened without blocking and checked before reading, so a FIFO is refused, not waited
+    on, and a device is not read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise ModelFileError(path, f"cannot be opened: {e.strerror}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ModelFileError(path, "is a folder; give the model file in it (intentkit.npz)")
+        if not stat.S_ISREG(mode):
+            raise ModelFileError(
+                path, "is not a regular file (a FIFO, device or socket); a model must be a file"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_MODEL_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_MODEL_BYTES:
+        raise ModelFileError(
+            path, f"is larger than {_mib(MAX_MODEL_BYTES)}, the most a model file may hold"
+        )
+    return data
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def _read_arrays(data: bytes) -> dict[str, npt.NDArray[Any]]:
+    """The arrays of a model file's bytes, by name; sizes and headers checked before reading.
+
+    Each member must be a regular ``.npy`` member; its declared unpacked size (and all members'
+    total) at most :data:`MAX_MODEL_BYTES`; its header's shape times item size exactly its data.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if end < 0 or end + 22 > len(data):
+        raise zipfile.BadZipFile("File is not a zip file")
+    entries = int.from_bytes(data[end + 10 : end + 12], "little")
+    if entries != len(ARRAYS):
+        raise ValueError(f"expected {len(ARRAYS)} arrays {sorted(ARRAYS)}, found {entries} members")
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        names = sorted(i.filename.removesuffix(".npy") for i in infos)
+        if names != sorted(ARRAYS):
+            raise ValueError(f"expected arrays {sorted(ARRAYS)}, found {names}")
+        total = 0
+        for info in infos:
+            member = info.filename
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if info.is_dir() or kind not in (0, stat.S_IFREG):
+                raise ValueError(f"member {member!r} is a symbolic link or folder, not an array")
+            total += info.file_size
+            if info.file_size > MAX_MODEL_BYTES or total > MAX_MODEL_BYTES:
+                raise ValueError(
+                    f"member {member!r} unpacks to {info.file_size:,} bytes; a model's arrays "
+                    f"may hold at most {_mib(MAX_MODEL_BYTES)} in all"
+                )
+            arrays[member.removesuffix(".npy")] = _read_npy(zf.read(info), member)
+    return arrays
+
+
+def _read_npy(blob: bytes, member: str) -> npt.NDArray[Any]:
+    fmt = np.lib.format
+    buf = io.BytesIO(blob)
+    try:
+        version = fmt.read_magic(buf)
+    except ValueError:
+        raise ValueError(f"member {member!r} is not a .npy array") from None
+    if version == (1, 0):
+        shape, _, dtype = fmt.read_array_header_1_0(buf)
+    elif version == (2, 0):
+        shape, _, dtype = fmt.read_array_header_2_0(buf)
+    else:
+        raise ValueError(f"member {member!r} is .npy version {version}, not 1.0 or 2.0")
+    if dtype.hasobject:
+        raise ValueError(
+            f"member {member!r} holds Python objects (pickles), which are never loaded"
+        )
+    declared, held = math.prod(shape) * dtype.itemsize, len(blob) - buf.tell()
+    if declared != held:
+        raise ValueError(
+            f"member {member!r} declares shape {shape} of {dtype} ({declared:,} bytes) "
+            f"but holds {held:,} bytes"
+        )
+    buf.seek(0)
+    return fmt.read_array(buf, allow_pickle=False)
+
+
+def _json(arr: npt.NDArray[Any], name: str) -> Any:
+    try:
+        return json.loads(_text(arr, name))
+    except RecursionError:
+        raise ValueError(f"array {name!r} holds JSON nested too deeply") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"array {name!r} is not valid JSON: {e}") from None
 
 
 def rebuild_hint(meta: Mapping[str, Any], path: Path) -> str:
@@ -239,16 +366,16 @@ def rebuild_hint(meta: Mapping[str, Any], path: Path) -> str:
 
 
 def _parse(data: bytes, path: Path) -> tuple[Model, dict[str, npt.NDArray[Any]]]:
-    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-        names = sorted(n.removesuffix(".npy") for n in npz.files)
-        if names != sorted(ARRAYS):
-            raise ValueError(f"expected arrays {sorted(ARRAYS)}, found {names}")
-        arrays = {name: npz[name] for name in ARRAYS}
-    meta = json.loads(_text(arrays["meta"], "meta"))
+    arrays = _read_arrays(data)
+    meta = _json(arrays["meta"], "meta")
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ValueError("not an intentkit model (format tag missing)")
     unknown = meta.get("unknown_temperature", 1.0)
-    if not isinstance(unknown, (int, float)) or not 1.0 <= unknown <= 100.0:
+    if (
+        isinstance(unknown, bool)
+        or not isinstance(unknown, (int, float))
+        or not 1.0 <= unknown <= 100.0
+    ):
         raise ValueError(f"unknown_temperature must be a number in [1, 100], not {unknown!r}")
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(
@@ -256,10 +383,10 @@ def _parse(data: bytes, path: Path) -> tuple[Model, dict[str, npt.NDArray[Any]]]
             f"model file format {meta.get('format_version')!r}, this intentkit reads "
             f"{FORMAT_VERSION}; {rebuild_hint(meta, path)}",
         )
-    if tuple(meta.get("intents", ())) != INTENT_ORDER:
-        raise ValueError(f"model intents {meta.get('intents')!r}, expected {list(INTENT_ORDER)}")
+    if meta.get("intents") != list(INTENT_ORDER):
+        raise ValueError(f"meta intents are {meta.get('intents')!r}, expected {list(INTENT_ORDER)}")
     if (
-        list(meta.get("char_ngrams", ())) != list(CHAR_NGRAMS)
+        meta.get("char_ngrams") != list(CHAR_NGRAMS)
         or meta.get("features_version") != FEATURES_VERSION
     ):
         raise ModelFileError(
@@ -282,16 +409,25 @@ def _parse(data: bytes, path: Path) -> tuple[Model, dict[str, npt.NDArray[Any]]]
             raise ValueError(f"array {name!r} is {arr.dtype}{arr.shape}, expected float64{shape}")
         if not np.isfinite(arr).all():
             raise ValueError(f"array {name!r} holds NaN or infinite values")
-    lex = json.loads(_text(arrays["lexicon"], "lexicon"))
+        largest = float(np.abs(arr).max(initial=0.0))
+        if largest > MAX_WEIGHT:
+            raise ValueError(
+                f"array {name!r} holds a weight of magnitude {largest:.3g}, "
+                f"more than {MAX_WEIGHT:.0e}; its scores would overflow"
+            )
+    lex = _json(arrays["lexicon"], "lexicon")
     if not isinstance(lex, dict):
         raise ValueError("lexicon must be a JSON object")
     cues = lex.get("cues", {})
     if not isinstance(cues, dict) or not all(
-        isinstance(v, list) and set(v) <= set(INTENT_ORDER) for v in cues.values()
+        isinstance(v, list) and all(isinstance(x, str) and x in INTENT_ORDER for x in v)
+        for v in cues.values()
     ):
         raise ValueError("lexicon cues must map phrases to lists of intents")
     stage_cues = lex.get("stage_cues", {})
-    if not isinstance(stage_cues, dict) or not all(v in CUE_SETS for v in stage_cues.values()):
+    if not isinstance(stage_cues, dict) or not all(
+        isinstance(v, str) and v in CUE_SETS for v in stage_cues.values()
+    ):
         raise ValueError(f"lexicon stage_cues must map phrases to one of {list(CUE_SETS)}")
     kinds = _mapping(lex.get("kinds", {}), "kinds", NOUN_KINDS)
     brands = _mapping(lex.get("brands", {}), "brands", BRAND_KINDS)
