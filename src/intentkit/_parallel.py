@@ -7,14 +7,22 @@ ahead of the one being consumed, so memory stays bounded on any input.
 
 Workers are started once per process and reused across calls (loky keeps them); each builds a
 classifier on its first chunk and keeps it, with its token cache, for the chunks after. loky
-notices a worker that dies (the OOM killer, a kill) and the run ends with an error instead of
-waiting for it.
+notices a worker that dies (the OOM killer, a kill) and the run ends with a one-line
+:class:`~intentkit.errors.WorkerError` instead of waiting for it.
+
+Workers leave SIGINT and SIGHUP to the calling process, which stops them when it is interrupted,
+and exit on their own within :data:`PARENT_POLL` seconds when it is gone (killed with SIGKILL),
+so none outlives it.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import re
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +33,8 @@ from intentkit.errors import WorkerError
 P = TypeVar("P")
 T = TypeVar("T")
 IN_FLIGHT = 2
+PARENT_POLL = 0.5
+"""How often (seconds) a worker checks that the process that started it is still there."""
 
 
 class Keyed(Protocol):
@@ -73,7 +83,7 @@ def map_chunks(
                 out = work(worker, keywords)
             yield payload, out
         return
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
     from joblib.externals.loky.process_executor import TerminatedWorkerError
 
     pending: deque[P] = deque()
@@ -84,15 +94,42 @@ def map_chunks(
             yield delayed(_in_worker)(work, worker, keywords)
 
     try:
-        with Parallel(
-            n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch=f"{IN_FLIGHT}*n_jobs"
-        ) as parallel:
+        with (
+            parallel_config(backend="loky", initializer=_watch_parent),
+            Parallel(
+                n_jobs=jobs, return_as="generator", pre_dispatch=f"{IN_FLIGHT}*n_jobs"
+            ) as parallel,
+        ):
             for out in parallel(tasks()):
                 yield pending.popleft(), out
     except TerminatedWorkerError as e:
+        codes = re.search(r"exit codes of the workers are (\{.*?\})", str(e))
         raise WorkerError(
-            f"a worker process died (killed, or out of memory?); nothing was written: {e}"
+            "a worker process died (killed, or out of memory?)"
+            + (f", exit code {codes.group(1)}" if codes else "")
+            + "; nothing was written"
         ) from None
+
+
+_watching: list[int] = []
+"""In a worker process: the pid of the process it watches, once it watches it."""
+
+
+def _watch_parent() -> None:
+    """Start a worker: leave SIGINT and SIGHUP to the parent, and exit when it is gone."""
+    if _watching:
+        return
+    _watching.append(os.getppid())
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    threading.Thread(target=_exit_without_parent, daemon=True, name="intentkit-parent").start()
+
+
+def _exit_without_parent() -> None:
+    while os.getppid() == _watching[0]:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
 
 
 def _in_worker(work: Callable[[W, list[str]], T], worker: W, keywords: list[str]) -> T:
