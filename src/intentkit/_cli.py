@@ -1,6 +1,8 @@
 """The ``intentkit`` command line.
 
-Exit codes: 0 success, 1 bad input or runtime error (one line on stderr, no traceback), 2 usage.
+Exit codes: 0 success, 1 bad input or runtime error (one line on stderr, no traceback), 2 usage,
+128 + the signal's number when stopped by SIGINT, SIGTERM or SIGHUP (the output file, complete or
+not, is then removed with its temporary file).
 """
 
 from __future__ import annotations
@@ -8,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -314,6 +318,23 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised in the main thread so that cleanup runs as it does for SIGINT."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    for s in _STOP_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)  # a second signal must not cut the cleanup short
+    raise _Stopped(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from intentkit.errors import WorkerError
@@ -327,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluate": _evaluate,
         "info": _info,
     }
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, _stop) for s in _STOP_SIGNALS} if in_main else {}
     try:
         return handlers[args.command](args)
     except (ValueError, OSError, TypeError, WorkerError) as e:
@@ -340,6 +363,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("intentkit: interrupted; no output written", file=sys.stderr)
         return 130
+    except _Stopped as e:
+        name = signal.Signals(e.signum).name
+        print(f"intentkit: stopped by {name}; no output written", file=sys.stderr)
+        return 128 + e.signum
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 if __name__ == "__main__":
