@@ -164,6 +164,8 @@ def _classifier(args: argparse.Namespace) -> Any:
 
 
 def _classify(args: argparse.Namespace) -> int:
+    from intentkit._text import replace_surrogates
+
     keywords: Sequence[str] = args.keywords or [line.rstrip("\r\n") for line in sys.stdin]
     results = _classifier(args).classify_many(keywords)
     out = sys.stdout
@@ -180,7 +182,7 @@ def _classify(args: argparse.Namespace) -> int:
         intent = r.intent.value if r.intent else "-"
         second = ",".join(s.value for s in r.secondary)
         out.write(
-            f"{r.keyword[:50]:<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
+            f"{replace_surrogates(r.keyword[:50]):<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
             f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n"
         )
     return 0

@@ -41,6 +41,18 @@ def tokenize(text: str) -> list[str]:
     return [t for t in (w.strip(_EDGE) for w in text.split()) if t]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF-8 output can hold) replaced by U+FFFD.
+
+    Lone surrogates come from undecodable command-line bytes (``surrogateescape``) or from JSON
+    escapes of half a pair; a valid pair is already one character in a Python string.
+    """
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def fold(text: str) -> str:
     """Fold Nordic and common accented letters to ASCII, as people type without them."""
     return text.translate(_FOLD)
