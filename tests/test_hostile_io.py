@@ -42,3 +42,179 @@ def test_classify_json_with_undecodable_argument_bytes(tiny_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["keyword"] == "k\ufffdpa"
+
+
+def sheet_xml(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
+HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
+
+
+def test_xlsx_output_never_holds_a_formula(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    import csv
+
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["keyword", "note"], [HYPERLINK, "#N/A"], ["buy", "=1+1"]])
+    wb = openpyxl.Workbook()
+    wb.active.append(["keyword", "note"])
+    wb.active.append(["buy", "x"])
+    wb.active["B2"].value = "=1+1"
+    wb.active["B2"].data_type = "s"  # a text cell holding "=1+1", as Excel stores '=1+1
+    wb.save(tmp_path / "in.xlsx")
+    for name in ("in.csv", "in.xlsx"):
+        out = tmp_path / f"out-{name}.xlsx"
+        code, _, err = run(
+            ["label", str(tmp_path / name), "-o", str(out), "--model", str(tiny_path)], capsys
+        )
+        assert code == 0, err
+        xml = sheet_xml(out)
+        assert "<f>" not in xml and 't="e"' not in xml
+        values = [
+            c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row[:2]
+        ]
+        assert "=1+1" in values and (name == "in.xlsx" or HYPERLINK in values)
+
+
+def test_csv_formula_escaping_is_opt_in(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    values = [HYPERLINK, "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx", "-12", "+3.5e2", "a=b"]
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["keyword", "n"], *([v, v] for v in values)])
+    out = tmp_path / "out.csv"
+    argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path)]
+    assert run(argv, capsys)[0] == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    assert [r[:2] for r in rows] == [[v, v] for v in values]  # lossless by default
+    assert run([*argv, "--escape-formulas"], capsys)[0] == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    defused = ["'" + v for v in values[:6]] + values[6:]
+    assert [r[:2] for r in rows] == [[v, v] for v in defused]
+    assert rows[0][2] == "" or not rows[0][2].startswith("'")  # label columns untouched
+
+
+@pytest.mark.parametrize("how", ["same-path", "other-path", "symlink", "hard-link", "stdin"])
+def test_output_that_is_the_input_is_refused(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    import io
+    import os
+
+    src = tmp_path / "f.csv"
+    src.write_text("keyword\nbuy\nhow\n", encoding="utf-8")
+    before = src.read_bytes()
+    inp, out = str(src), str(src)
+    if how == "other-path":
+        (tmp_path / "sub").mkdir()
+        out = str(tmp_path / "sub" / ".." / "f.csv")
+    elif how == "symlink":
+        (tmp_path / "link.csv").symlink_to(src)
+        out = str(tmp_path / "link.csv")
+    elif how == "hard-link":
+        os.link(src, tmp_path / "hard.csv")
+        out = str(tmp_path / "hard.csv")
+    elif how == "stdin":
+        handle = src.open("rb")
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(handle))
+        inp = "-"
+    argv = ["label", inp, "-o", out, "--model", str(tiny_path)]
+    code, _, err = run(argv, capsys)
+    assert code == 1 and one_error_line(err) and "is the input file" in err, err
+    assert src.read_bytes() == before and not list(tmp_path.glob(".*.tmp"))
+    if how == "stdin":
+        return
+    code, _, err = run([*argv, "--overwrite-input"], capsys)
+    assert code == 0, err
+    assert Path(out).read_text(encoding="utf-8").startswith("keyword,intent,")
+
+
+def test_a_lone_carriage_return_in_a_field_reads_back_as_one_row(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"keyword": "buy\\rshoes"}\n{"keyword": "how"}\n', encoding="utf-8")
+    for suffix in (".csv", ".tsv"):
+        out = tmp_path / f"out{suffix}"
+        code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+        assert code == 0, err
+        delimiter = "\t" if suffix == ".tsv" else ","
+        with out.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f, delimiter=delimiter))
+        assert [r[0] for r in rows] == ["keyword", "buy\rshoes", "how"]
+        again = tmp_path / f"again{suffix}"
+        code, _, err = run(["label", str(out), "-o", str(again), "--model", str(tiny_path)], capsys)
+        assert code == 0 and "read 2 rows, wrote 2" in err, err
+
+
+def test_control_characters_in_xlsx_output_use_excels_escape(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    values = ["a\x0bb", "nul\x00", "cr\rlf\n", "lit _x0041_ x", "tab\t"]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"keyword": v}) + "\n" for v in values), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0 and "Traceback" not in err, err
+    cells = [r[0] for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
+    assert cells[1:] == ["a_x000B_b", "nul_x0000_", "cr_x000D_lf\n", "lit _x005F_x0041_ x", "tab\t"]
+
+
+def test_xlsx_output_past_excels_row_limit_is_refused(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("openpyxl")
+    from intentkit import _label
+
+    monkeypatch.setattr(_label, "XLSX_MAX_ROWS", 4)  # Excel's 1,048,576, made small
+    src = tmp_path / "in.txt"
+    out = tmp_path / "out.xlsx"
+    src.write_text("a\nb\nc\n", encoding="utf-8")
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    src.write_text("a\nb\nc\nd\n", encoding="utf-8")
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "more than 3 rows do not fit in an Excel sheet" in err and "out.xlsx" in err
+    assert out.exists() and not list(tmp_path.glob(".*.tmp"))  # the earlier output, untouched
+
+
+def test_input_columns_named_like_label_columns_are_not_overwritten(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    src = tmp_path / "in.csv"
+    src.write_text("keyword,intent,Stage\nbuy,mine,x\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["intent"] == "mine" and rows[0]["intentkit_intent"] == "transactional"
+    assert "intentkit_stage" in rows[0] and rows[0]["Stage"] == "x"
+    src.write_text("keyword,intent,intentkit_intent\nbuy,a,b\n", encoding="utf-8")
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 1 and one_error_line(err) and "intentkit_intent" in err

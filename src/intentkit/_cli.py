@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 bad input or runtime error (one line on stderr, no trac
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -92,6 +93,19 @@ def _parser() -> argparse.ArgumentParser:
         help="progress on stderr (default: when stderr is a terminal)",
     )
     lab.add_argument("--summary", action="store_true", help="also print the journey map on stderr")
+    lab.add_argument(
+        "--escape-formulas",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="CSV/TSV output for spreadsheets: prefix ' to fields starting with = + - @ tab or CR "
+        "(plain numbers excepted); default off, so the output is the input's exact text "
+        "(XLSX output always has text cells, never formulas)",
+    )
+    lab.add_argument(
+        "--overwrite-input",
+        action="store_true",
+        help="allow -o to name the input file itself (refused by default)",
+    )
     model_opts(lab)
     jobs_opt(lab)
 
@@ -231,11 +245,38 @@ def _summary_text(summary: Any) -> str:
     return "\n".join(lines)
 
 
+def _refuse_same_file(binary: IO[bytes], name: str, output: str) -> None:
+    """Raise when ``output`` is the file ``binary`` reads.
+
+    Compared by device and inode, so a symlink, a hard link, another path or standard input
+    redirected from the file are caught too.
+    """
+    from intentkit.errors import InputError
+
+    try:
+        source, target = os.fstat(binary.fileno()), os.stat(output)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return  # no output yet, or an input without a file behind it
+    if (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
+        raise InputError(
+            output,
+            None,
+            f"is the input file ({name}); refusing to replace it (write elsewhere, or give "
+            "--overwrite-input)",
+        )
+
+
 def _label(args: argparse.Namespace) -> int:
     from intentkit._label import label
 
     clf = _classifier(args)
     table, binary, size = _open_input(args)
+    if args.output and not args.overwrite_input:
+        try:
+            _refuse_same_file(binary, args.input, args.output)
+        except BaseException:
+            binary.close()
+            raise
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     started = time.perf_counter()
     try:
@@ -250,6 +291,7 @@ def _label(args: argparse.Namespace) -> int:
             position=(lambda: binary.tell()) if size else None,
             summary=args.summary,
             n_jobs=args.jobs,
+            escape_formulas=args.escape_formulas,
         )
     finally:
         binary.close()

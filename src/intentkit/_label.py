@@ -9,9 +9,12 @@ temporary file renamed into place at the end, so it is complete or absent.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import re
 import sys
 import time
 from collections import Counter
@@ -164,27 +167,102 @@ def tally_chunk(tally: Tally, d: Decisions, volumes: Sequence[float] | None) -> 
             tally.add(intents[top], d.stages[stage], score, volumes[i] if volumes else 0.0)
 
 
+XLSX_MAX_ROWS = 1_048_576
+"""Excel's row limit (header included); a longer ``.xlsx`` output is refused, not cut."""
+XLSX_MAX_COLUMNS = 16_384
+"""Excel's column limit."""
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list)."""
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_XLSX_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def defuse_formula(value: str) -> str:
+    """``value`` with a ``'`` in front when a spreadsheet would read it as a formula.
+
+    A value starting with one of :data:`FORMULA_TRIGGERS` gets the prefix, unless it is a plain
+    number (``-12``, ``+3.5e2``), which a spreadsheet reads as that number.
+    """
+    if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def xlsx_escape(value: str) -> str:
+    """``value`` as OOXML text, which Excel and intentkit's reader turn back into ``value``.
+
+    Control characters other than tab and line feed (XML cannot hold them, and turns a carriage
+    return into a line feed) become Excel's own ``_xHHHH_`` escape, and an ``_`` that starts
+    such an escape becomes ``_x005F_``.
+    """
+    return _XLSX_ESCAPE.sub(_hex_escape, value)
+
+
+def _hex_escape(m: re.Match[str]) -> str:
+    return f"_x{ord(m.group()):04X}_"
+
+
 class _Writer:
-    def __init__(self, fmt: str, binary: IO[bytes], header: Sequence[str]) -> None:
+    def __init__(
+        self,
+        fmt: str,
+        binary: IO[bytes],
+        header: Sequence[str],
+        names: Sequence[str] = LABEL_COLUMNS,
+        *,
+        escape_formulas: bool = False,
+        path: str = "<stdout>",
+    ) -> None:
         self.fmt = fmt
         self.binary = binary
+        self.path = path
+        self.names = tuple(names)
+        self.escape_formulas = escape_formulas and fmt in ("csv", "tsv", "txt")
         self.text: io.TextIOWrapper | None = None
+        self.rows = 0
         if fmt in ("csv", "tsv", "txt"):
             self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
             self.delimiter = "\t" if fmt in ("tsv", "txt") else ","
             self.csv = csv.writer(self.text, delimiter=self.delimiter, lineterminator="\n")
-            self.csv.writerow([*header, *LABEL_COLUMNS])
+            self.write_many([list(header)], [list(self.names)])
         elif fmt == "xlsx":
             try:
                 import openpyxl
+                from openpyxl.cell import WriteOnlyCell
             except ImportError:
                 raise ValueError(
                     "writing .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'"
                 ) from None
+            if len(header) + len(self.names) > XLSX_MAX_COLUMNS:
+                raise ValueError(
+                    f"{path}: {len(header) + len(self.names):,} columns do not fit in an Excel "
+                    f"sheet (at most {XLSX_MAX_COLUMNS:,}); write .csv or .jsonl instead"
+                )
             self.wb = openpyxl.Workbook(write_only=True)
             self.ws = self.wb.create_sheet("keywords")
-            self.ws.append([*header, *LABEL_COLUMNS])
+            self.cell = WriteOnlyCell
+            self._append_xlsx([*header, *self.names])
         self.header = list(header)
+
+    def _append_xlsx(self, values: list[str]) -> None:
+        """One sheet row, every value a text cell: never a formula, an error or a number."""
+        self.rows += 1
+        if self.rows > XLSX_MAX_ROWS:
+            raise ValueError(
+                f"{self.path}: more than {XLSX_MAX_ROWS - 1:,} rows do not fit in an Excel sheet "
+                f"(at most {XLSX_MAX_ROWS:,} with the header); write .csv or .jsonl instead"
+            )
+        row: list[Any] = []
+        for v in values:
+            if _XLSX_ESCAPE.search(v):
+                v = xlsx_escape(v)
+            if v[:1] in ("=", "#"):
+                cell = self.cell(self.ws, value=v)
+                cell.data_type = "s"
+                row.append(cell)
+            else:
+                row.append(v)
+        self.ws.append(row)
 
     def write(self, fields: list[str], labels: list[str]) -> None:
         if self.fmt == "jsonl":
@@ -193,12 +271,12 @@ class _Writer:
                 if self.header[:1] == ["_json"]
                 else dict(zip(self.header, fields))
             )
-            obj.update(zip(LABEL_COLUMNS, labels))
+            obj.update(zip(self.names, labels))
             self.binary.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
         elif self.fmt == "xlsx":
-            self.ws.append([*fields, *labels])
+            self._append_xlsx([*fields, *labels])
         else:
-            self.csv.writerow([*fields, *labels])
+            self.write_many([fields], [labels])
 
     def write_lines(self, rows: list[list[str]], lines: list[str]) -> None:
         """Write rows with their tab-joined label lines (:func:`label_lines`).
@@ -207,6 +285,8 @@ class _Writer:
         few whole-chunk operations, as the csv writer would have written them; otherwise the
         chunk goes through the csv writer.
         """
+        if self.escape_formulas:
+            rows = [list(map(defuse_formula, r)) for r in rows]
         if self.text is not None:
             d = self.delimiter
             fields = "".join(chain.from_iterable(rows))
@@ -220,8 +300,26 @@ class _Writer:
         self.write_many(rows, list(map(str.split, lines, repeat("\t"))))
 
     def write_many(self, rows: list[list[str]], labels: list[list[str]]) -> None:
+        """Write rows with their label fields.
+
+        A row holding a carriage return is written with each field holding one quoted (the csv
+        module quotes only the line terminator's characters), so it reads back as one row.
+        """
         if self.text is not None:
-            self.csv.writerows(map(add, rows, labels))
+            full = list(map(add, rows, labels))
+            if not any("\r" in f for f in chain.from_iterable(full)):
+                self.csv.writerows(full)
+                return
+            buffer = io.StringIO()
+            quoting = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
+            for row in full:
+                if any("\r" in f for f in row):
+                    buffer.seek(0)
+                    buffer.truncate()
+                    quoting.writerow(row)
+                    self.text.write(buffer.getvalue()[:-2] + "\n")
+                else:
+                    self.csv.writerow(row)
         else:
             for fields, values in zip(rows, labels):
                 self.write(fields, values)
@@ -232,6 +330,41 @@ class _Writer:
             self.text.detach()
         elif self.fmt == "xlsx":
             self.wb.save(self.binary)
+
+    def abandon(self) -> None:
+        """After an error: remove the sheet openpyxl was writing to a temporary file."""
+        if self.fmt == "xlsx":
+            with contextlib.suppress(Exception):
+                self.ws.close()
+            with contextlib.suppress(Exception):
+                os.remove(self.ws._writer.out)
+
+
+LABEL_PREFIX = "intentkit_"
+"""The prefix of every label column when the input already has a column named like one."""
+
+
+def label_columns(header: Sequence[str], path: str = "<input>") -> tuple[str, ...]:
+    """The names of the label columns for an input with columns ``header``.
+
+    :data:`LABEL_COLUMNS` as they are, or all of them with :data:`LABEL_PREFIX` when the input
+    has a column of one of those names (exactly, case and all: Semrush's ``Intent`` is not
+    ``intent``), so no input value is overwritten or shadowed. An input with both a bare and a
+    prefixed name is refused.
+    """
+    taken = set(header)
+    if taken.isdisjoint(LABEL_COLUMNS):
+        return LABEL_COLUMNS
+    prefixed = tuple(LABEL_PREFIX + name for name in LABEL_COLUMNS)
+    both = [name for name in prefixed if name in taken]
+    if both:
+        raise InputError(
+            path,
+            1,
+            f"has columns named like intentkit's label columns both bare and with the prefix "
+            f"{LABEL_PREFIX!r} ({both[0]!r}); rename them",
+        )
+    return prefixed
 
 
 def _fit(fields: list[str], width: int, delimiter: str) -> list[str]:
@@ -297,11 +430,15 @@ def label(
     position: Any = None,
     summary: bool = False,
     n_jobs: int | None = 1,
+    escape_formulas: bool = False,
 ) -> Stats:
     """Label ``table`` into ``output`` (``None``: standard output); return the run's counts.
 
     ``n_jobs`` > 1 classifies chunks in worker processes while this one reads and writes.
     ``summary`` also counts the journey map (:attr:`Stats.summary`) as the rows stream past.
+    ``escape_formulas`` prefixes CSV/TSV fields a spreadsheet would run as formulas with ``'``
+    (:func:`defuse_formula`); XLSX output always holds text cells, never formulas. The label
+    columns are :func:`label_columns` of the output's header.
     """
     out_fmt = (
         format_of(output, fmt)
@@ -318,11 +455,20 @@ def label(
         if summary
         else None
     )
+    names = label_columns(header, table.path)
     target = AtomicOutput(output) if output else None
     binary = target.binary if target else sys.stdout.buffer
-    writer = _Writer(out_fmt, binary, header)
     started = time.perf_counter()
+    writer: _Writer | None = None
     try:
+        writer = _Writer(
+            out_fmt,
+            binary,
+            header,
+            names,
+            escape_formulas=escape_formulas,
+            path=output or "<stdout>",
+        )
         with gc_paused():
             chunks = _chunks(table, stats, on_error)
             for kept, (lines, d) in map_chunks(_label_chunk, clf, chunks, n_jobs):
@@ -339,6 +485,8 @@ def label(
         else:
             sys.stdout.flush()
     except BaseException:
+        if writer is not None:
+            writer.abandon()
         if target:
             target.abort()
         raise
