@@ -218,3 +218,63 @@ def test_input_columns_named_like_label_columns_are_not_overwritten(
     src.write_text("keyword,intent,intentkit_intent\nbuy,a,b\n", encoding="utf-8")
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
     assert code == 1 and one_error_line(err) and "intentkit_intent" in err
+
+
+def test_blank_lines_of_a_one_column_csv_are_rows(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    src = tmp_path / "in.csv"
+    src.write_text("Keyword\nbuy shoes\n\nnetflix\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0 and "read 3 rows, wrote 3 (1 with an empty keyword" in err, err
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["Keyword"], r["intent"]) for r in rows] == [
+        ("buy shoes", "transactional"),
+        ("", ""),
+        ("netflix", "navigational"),
+    ]
+    src.write_text("Keyword,v\nbuy,1\n\nhow,2\n", encoding="utf-8")
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0 and "in.csv:3: 1 fields, the header has 2 (kept)" in err
+    with out.open(encoding="utf-8", newline="") as f:
+        assert [r["Keyword"] for r in csv.DictReader(f)] == ["buy", "", "how"]
+
+
+def test_a_field_past_the_size_limit_names_the_limit(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import csv
+
+    from intentkit import _io
+
+    limit = csv.field_size_limit()
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'keyword,v\nbuy,1\n"' + b"x" * (limit + 10) + b'",2\nhow,3\n')
+    out = tmp_path / "out.csv"
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "in.csv:3: a field larger than 16 MiB" in err and "quoting" not in err
+    assert limit == _io.MAX_FIELD_BYTES and not out.exists()
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str
+) -> None:
+    import csv
+
+    src = tmp_path / "in.csv"
+    src.write_bytes("Keyword\tVolume\nköpa skor\t10\nhow to buy\t5\n".encode(codec))
+    out = tmp_path / "out.csv"
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["Keyword"], r["Volume"]) for r in rows] == [("köpa skor", "10"), ("how to buy", "5")]

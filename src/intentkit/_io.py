@@ -1,9 +1,9 @@
 """Reading keyword exports and writing labelled copies of them, streaming and atomically.
 
-Readers sniff what users bring: the encoding (a BOM for UTF-8 and UTF-16 LE/BE, else UTF-8 if the
-start decodes, else cp1252), the delimiter (``,`` ``;`` or tab, from the header line), and the
-keyword column (by the header names of Semrush, Ahrefs, SE Ranking, Search Console and plain
-lists, case-insensitive). Every row comes with its line number, so errors can say where.
+Readers sniff what users bring: the encoding (a BOM for UTF-8 and UTF-16 LE/BE, NUL bytes for
+UTF-16 without one, else UTF-8 if the start decodes, else cp1252), the delimiter (``,`` ``;`` or
+tab, from the header line), and the keyword column (by the header names of Semrush, Ahrefs, SE
+Ranking, Search Console and plain lists, case-insensitive). Every row comes with its line number, so errors can say where.
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ VOLUME_COLUMNS = (
 )
 FORMATS = ("csv", "tsv", "txt", "jsonl", "xlsx")
 _SNIFF_BYTES = 1 << 16
-csv.field_size_limit(16 * 1024 * 1024)
+MAX_FIELD_BYTES = 16 * 1024 * 1024
+"""The largest CSV field read; a larger one is an error naming its row."""
+csv.field_size_limit(MAX_FIELD_BYTES)
 
 
 @dataclass
@@ -67,13 +69,23 @@ class Table:
 
 
 def detect_encoding(head: bytes) -> str:
-    """The encoding of a file that starts with ``head``."""
+    """The encoding of a file that starts with ``head``.
+
+    UTF-16 without a BOM is recognised by its NUL bytes: in text that is mostly Latin script,
+    nearly every other byte is NUL (the odd bytes in little-endian, the even ones in big-endian).
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16"
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
+    if len(head) >= 4:
+        even, odd = head[0 : len(head) - len(head) % 2 : 2], head[1::2]
+        if odd.count(0) >= 0.4 * len(odd) and even.count(0) <= 0.05 * len(even):
+            return "utf-16-le"
+        if even.count(0) >= 0.4 * len(even) and odd.count(0) <= 0.05 * len(odd):
+            return "utf-16-be"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -265,13 +277,19 @@ def open_table(
             except StopIteration:
                 return
             except csv.Error as e:
+                if "field larger than field limit" in str(e):
+                    raise InputError(
+                        path,
+                        start,
+                        f"a field larger than {MAX_FIELD_BYTES >> 20} MiB (the limit for one "
+                        "field) in the row starting here",
+                    ) from None
                 raise InputError(
                     path,
                     start,
                     f"malformed quoting in the row starting here ({e}); an unbalanced quote?",
                 ) from None
-            if fields:
-                yield start, fields
+            yield start, fields or [""]
 
     return Table(
         path,

@@ -1,7 +1,8 @@
 """``intentkit label``: a keyword export in, the same rows with labels out, streamed in chunks.
 
 Every input row is written, in order, with all its columns, plus the label columns. Rows with an
-empty keyword are kept with empty labels. A row with more or fewer fields than the header is
+empty keyword are kept with empty labels; a blank line of a CSV or TSV file is a row (with one
+empty field, so in a file of more columns it is a malformed row). A row with more or fewer fields than the header is
 malformed: ``keep`` pads it (or folds extra fields into the last column, so no text is lost),
 ``skip`` leaves it out, ``fail`` stops; each is reported with its line. The output goes to a
 temporary file renamed into place at the end, so it is complete or absent.
