@@ -278,3 +278,84 @@ def test_utf16_without_a_bom_is_read(
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["Keyword"], r["Volume"]) for r in rows] == [("köpa skor", "10"), ("how to buy", "5")]
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_bad_lines_follow_on_error(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        f'{{"keyword": "buy"}}\n{{"keyword": "how"\n{{"keyword": {deep}}}\n[1]\nNaN\n'
+        '{"keyword": "best"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path)]
+    code, _, err = run(argv, capsys)
+    assert code == 0 and "Traceback" not in err, err
+    assert "in.jsonl:2: invalid JSON at column 18" in err and "(kept)" in err
+    assert "in.jsonl:3: invalid JSON: nested too deeply" in err
+    assert "in.jsonl:4: expected a JSON object, got an array" in err
+    assert "in.jsonl:5: invalid JSON" in err
+    rows = read_jsonl(out)
+    assert [r.get("keyword") for r in rows] == ["buy", None, None, None, None, "best"]
+    assert rows[1] == {**rows[1], "intentkit_unparsed_line": '{"keyword": "how"', "intent": ""}
+    assert rows[3]["intentkit_unparsed_line"] == "[1]"
+    code, _, err = run([*argv, "--on-error", "skip"], capsys)
+    assert code == 0 and "in.jsonl:2: invalid JSON at column 18" in err and "(skipped)" in err
+    assert [r["keyword"] for r in read_jsonl(out)] == ["buy", "best"]
+    out.unlink()
+    code, _, err = run([*argv, "--on-error", "fail"], capsys)
+    assert code == 1 and one_error_line(err) and "in.jsonl:2: invalid JSON at column 18" in err
+    assert not out.exists()
+    src.write_text(f"{deep}\n", encoding="utf-8")
+    code, _, err = run(argv, capsys)
+    assert code == 1 and one_error_line(err) and "in.jsonl:1: invalid JSON: nested" in err
+
+
+def test_jsonl_values_are_passed_through_as_written(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [
+        '{"keyword": "buy", "big": 1e400, "n": 12345678901234567890, "x": 0.10}',
+        '{"keyword": "k\\ud800pa", "raw": "\\u00e9"}',
+        "{}",
+    ]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "Infinity" not in text and "NaN" not in text
+    written = text.splitlines()
+    assert [x.startswith(line[:-1]) for x, line in zip(written, lines)] == [True] * 3
+    assert [json.loads(x)["intent"] for x in written] == ["transactional", "informational", ""]
+    assert written[2].startswith('{"intent": ""')
+    csv_out = tmp_path / "out.csv"
+    code, _, err = run(["label", str(src), "-o", str(csv_out), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    assert csv_out.read_text(encoding="utf-8").splitlines()[2].startswith("k\ufffdpa,")
+
+
+def test_jsonl_intent_keys_are_not_overwritten(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"keyword": "buy", "intent": "mine"}\n{"keyword": "how"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path)]
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    rows = read_jsonl(out)
+    assert rows[0]["intent"] == "mine" and rows[0]["intentkit_intent"] == "transactional"
+    assert "intent" not in rows[1] and rows[1]["intentkit_intent"] == "informational"
+    src.write_text('{"keyword": "buy"}\n{"keyword": "how", "stage": "x"}\n', encoding="utf-8")
+    code, _, err = run(argv, capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "in.jsonl:2: has a key 'stage' that a label column would overwrite" in err

@@ -17,11 +17,12 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
+from intentkit._text import replace_surrogates
 from intentkit.errors import InputError
 
 KEYWORD_COLUMNS = (
@@ -66,6 +67,15 @@ class Table:
     keyword_index: int
     rows: Iterator[tuple[int, list[str]]]
     volume_index: int | None = None
+    columns: list[str] | None = None
+    """The input's own column names where :attr:`header` is not them (JSONL: the first object's
+    keys)."""
+    bad: dict[int, str] = field(default_factory=dict)
+    """Rows the reader found malformed, by line, with what is wrong; filled as rows are read."""
+    reserved: frozenset[str] = frozenset()
+    """Names no later row may have (JSONL keys the label columns would overwrite)."""
+    notes: list[str] = field(default_factory=list)
+    """What the reader chose and the user should know (which sheet it read)."""
 
 
 def detect_encoding(head: bytes) -> str:
@@ -308,41 +318,92 @@ def _optional_column(header: Sequence[str], names: Sequence[str]) -> int | None:
     return next((folded.index(n) for n in names if n in folded), None)
 
 
+UNPARSED_KEY = "intentkit_unparsed_line"
+"""The key that holds the text of a JSONL line that is not a JSON object, when it is kept."""
+
+
 def _open_jsonl(path: str, lines: Iterator[tuple[int, str]], enc: str, column: str | None) -> Table:
-    buffered: list[tuple[int, dict[str, Any]]] = []
+    """A JSONL file as a two-column table: each object's own text, and its keyword.
+
+    The text is passed through untouched (numbers, escapes and key order as written), so a JSONL
+    output is the input line with the label keys added. A line that is not a JSON object is a
+    malformed row (:attr:`Table.bad`): kept as ``{"intentkit_unparsed_line": <its text>}`` with
+    an empty keyword, skipped, or an error, as ``--on-error`` says. Blank lines are not rows.
+    """
+    buffered: list[tuple[int, str, dict[str, Any] | None, str]] = []
+    first: dict[str, Any] | None = None
     for no, line in lines:
         if line.strip():
-            buffered.append((no, _json_object(path, no, line)))
-            break
-    if not buffered:
-        raise InputError(path, None, "the file is empty")
-    header = [str(k) for k in buffered[0][1]]
-    keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
-    key = header[keyword_index]
+            obj, problem = _parse_json_line(line)
+            buffered.append((no, line, obj, problem))
+            if obj is not None:
+                first = obj
+                break
+    if first is None:
+        if not buffered:
+            raise InputError(path, None, "the file is empty")
+        raise InputError(path, buffered[0][0], f"{buffered[0][3]}; no line is a JSON object")
+    columns = [str(k) for k in first]
+    key = columns[find_column(columns, column, path, KEYWORD_COLUMNS)]
+    table = Table(path, "jsonl", enc, "", ["_json", replace_surrogates(key)], 1, iter(()))
+    table.columns = columns
+
+    def row(no: int, line: str, obj: dict[str, Any] | None, problem: str) -> list[str]:
+        if obj is None:
+            table.bad[no] = problem
+            return [json.dumps({UNPARSED_KEY: line.rstrip("\r\n")}, ensure_ascii=False), ""]
+        clash = table.reserved.intersection(obj)
+        if clash:
+            raise InputError(
+                path,
+                no,
+                f"has a key {sorted(clash)[0]!r} that a label column would overwrite (the first "
+                "object has none, so the label columns are not prefixed); rename the key",
+            )
+        return [line.strip(), _json_str(obj.get(key))]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for no, obj in buffered:
-            yield no, [json.dumps(obj, ensure_ascii=False), _json_str(obj.get(key))]
+        for no, line, obj, problem in buffered:
+            yield no, row(no, line, obj, problem)
         for no, line in lines:
             if line.strip():
-                obj = _json_object(path, no, line)
-                yield no, [json.dumps(obj, ensure_ascii=False), _json_str(obj.get(key))]
+                yield no, row(no, line, *_parse_json_line(line))
 
-    return Table(path, "jsonl", enc, "", ["_json", key], 1, rows(), None)
+    table.rows = rows()
+    return table
 
 
-def _json_object(path: str, no: int, line: str) -> dict[str, Any]:
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str]:
+    """The object on a JSONL line, or ``None`` and what is wrong with the line.
+
+    Numbers are read as their text (so ``1e400`` and 5,000-digit integers are not changed or
+    refused), and ``NaN`` / ``Infinity``, which are not JSON, are refused.
+    """
     try:
-        obj = json.loads(line)
+        obj = json.loads(
+            line.rstrip("\r\n"), parse_int=str, parse_float=str, parse_constant=_no_constant
+        )
     except json.JSONDecodeError as e:
-        raise InputError(path, no, f"invalid JSON at column {e.colno}: {e.msg}") from None
+        return None, f"invalid JSON at column {e.colno}: {e.msg}"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply to read"
+    except ValueError as e:
+        return None, f"invalid JSON: {e}"
     if not isinstance(obj, dict):
-        raise InputError(path, no, f"expected a JSON object, got {type(obj).__name__}")
-    return obj
+        kinds = {"[": "an array", '"': "a string", "t": "a boolean", "f": "a boolean"}
+        kind = kinds.get(line.strip()[:1], "null" if line.strip() == "null" else "a number")
+        return None, f"expected a JSON object, got {kind}"
+    return obj, ""
 
 
 def _json_str(value: Any) -> str:
-    return "" if value is None else value if isinstance(value, str) else str(value)
+    if value is None:
+        return ""
+    return replace_surrogates(value if isinstance(value, str) else str(value))
 
 
 def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:

@@ -267,13 +267,14 @@ class _Writer:
 
     def write(self, fields: list[str], labels: list[str]) -> None:
         if self.fmt == "jsonl":
-            obj: dict[str, Any] = (
-                json.loads(fields[0])
-                if self.header[:1] == ["_json"]
-                else dict(zip(self.header, fields))
-            )
-            obj.update(zip(self.names, labels))
-            self.binary.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
+            added = dict(zip(self.names, labels))
+            if self.header[:1] == ["_json"]:  # the input line's own text, labels appended
+                body = fields[0][:-1].rstrip()
+                tail = json.dumps(added, ensure_ascii=False)[1:]
+                line = body + ("" if body.endswith("{") else ", ") + tail
+            else:
+                line = json.dumps(dict(zip(self.header, fields)) | added, ensure_ascii=False)
+            self.binary.write((line + "\n").encode("utf-8"))
         elif self.fmt == "xlsx":
             self._append_xlsx([*fields, *labels])
         else:
@@ -390,16 +391,18 @@ def _chunks(
     rows = iter(table.rows)
     while chunk := list(islice(rows, CHUNK_ROWS)):
         kept: list[list[str]] = list(map(itemgetter(1), chunk))
-        if set(map(len, kept)) == {width}:  # no malformed rows: nothing to check one by one
+        if set(map(len, kept)) == {width} and not table.bad:  # nothing to check one by one
             stats.read += len(chunk)
             yield kept, list(map(itemgetter(key), kept))
             continue
         kept = []
         for line, fields in chunk:
             stats.read += 1
-            if table.format in ("csv", "tsv") and len(fields) != width:
-                stats.malformed += 1
+            problem = table.bad.pop(line, None)
+            if problem is None and len(fields) != width and table.format in ("csv", "tsv"):
                 problem = f"{len(fields)} fields, the header has {width}"
+            if problem is not None:
+                stats.malformed += 1
                 if on_error == "fail":
                     raise InputError(table.path, line, problem)
                 if on_error == "skip":
@@ -407,7 +410,8 @@ def _chunks(
                     print(f"intentkit: {table.path}:{line}: {problem} (skipped)", file=sys.stderr)
                     continue
                 print(f"intentkit: {table.path}:{line}: {problem} (kept)", file=sys.stderr)
-                fields = _fit(fields, width, table.delimiter)
+                if len(fields) != width:
+                    fields = _fit(fields, width, table.delimiter)
             kept.append(fields)
         yield kept, [f[key] if key < len(f) else "" for f in kept]
 
@@ -456,7 +460,11 @@ def label(
         if summary
         else None
     )
-    names = label_columns(header, table.path)
+    names = label_columns(
+        table.columns if table.columns is not None and not only_keyword else header, table.path
+    )
+    if table.columns is not None and not only_keyword:
+        table.reserved = frozenset(names)
     target = AtomicOutput(output) if output else None
     binary = target.binary if target else sys.stdout.buffer
     started = time.perf_counter()
