@@ -359,3 +359,29 @@ def test_jsonl_intent_keys_are_not_overwritten(
     code, _, err = run(argv, capsys)
     assert code == 1 and one_error_line(err), err
     assert "in.jsonl:2: has a key 'stage' that a label column would overwrite" in err
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text"),
+    [
+        (".json", '{\n"name": "x",\n"stages": ' + "[" * 100_000 + "]" * 100_000 + "}\n"),
+        (".toml", 'name = "x"\n\nstages = ' + "[" * 100_000 + "]" * 100_000 + "\n"),
+        (
+            ".toml",
+            'name = "x"\nstages = [\n"a[{"]\ncues = ' + "{a=" * 100_000 + "1" + "}" * 100_000,
+        ),
+    ],
+    ids=["json", "toml-array", "toml-table"],
+)
+def test_a_deeply_nested_framework_file_is_one_error_line(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, text: str
+) -> None:
+    framework = tmp_path / f"mine{suffix}"
+    framework.write_text(text, encoding="utf-8")
+    src = tmp_path / "in.txt"
+    src.write_text("buy\n", encoding="utf-8")
+    argv = ["label", str(src), "--model", str(tiny_path), "--framework", str(framework)]
+    code, _, err = run(argv, capsys)
+    line = 3 if suffix == ".json" or "cues" not in text else 4
+    assert code == 1 and one_error_line(err), err
+    assert f"{framework}:{line}: not a valid framework: nested too deeply" in err

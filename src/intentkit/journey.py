@@ -124,10 +124,17 @@ class Framework(BaseModel):
     def from_file(cls, path: str | Path) -> Framework:
         """Load a framework from a ``.json`` or ``.toml`` file; ``ValueError`` names the file."""
         path = Path(path)
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{path}: not UTF-8 text (byte {e.start + 1})") from None
         try:
             data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
             return cls.model_validate(data)
+        except RecursionError:
+            raise ValueError(
+                f"{path}:{_deep_line(text)}: not a valid framework: nested too deeply to read"
+            ) from None
         except ValidationError as e:
             raise ValueError(f"{path}: not a valid framework: {_one_line(e)}") from None
         except ValueError as e:
@@ -145,6 +152,30 @@ class Framework(BaseModel):
         if found and "retention" in self.cues:
             return self.cues["retention"]
         return None
+
+
+def _deep_line(text: str, limit: int = 100) -> int:
+    """The line where brackets outside strings first nest deeper than ``limit`` (else 1)."""
+    depth, line, quote, escaped = 0, 1, "", False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return 1
 
 
 def _load_toml(text: str) -> Any:
