@@ -177,6 +177,12 @@ def test_control_characters_in_xlsx_output_use_excels_escape(
     assert code == 0 and "Traceback" not in err, err
     cells = [r[0] for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
     assert cells[1:] == ["a_x000B_b", "nul_x0000_", "cr_x000D_lf\n", "lit _x005F_x0041_ x", "tab\t"]
+    back = tmp_path / "back.jsonl"
+    code, _, err = run(["label", str(out), "-o", str(back), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    assert [
+        json.loads(x)["keyword"] for x in back.read_text(encoding="utf-8").splitlines()
+    ] == values
 
 
 def test_xlsx_output_past_excels_row_limit_is_refused(
@@ -385,3 +391,140 @@ def test_a_deeply_nested_framework_file_is_one_error_line(
     line = 3 if suffix == ".json" or "cues" not in text else 4
     assert code == 1 and one_error_line(err), err
     assert f"{framework}:{line}: not a valid framework: nested too deeply" in err
+
+
+def workbook(path: Path, *sheets: tuple[str, list[list[object]]]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def rewrite_member(path: Path, name: str, change: object) -> None:
+    """Rewrite one member of a zip file with ``change(bytes) -> bytes``."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            new = change(data) if info.filename == name else data  # type: ignore[operator]
+            assert info.filename != name or new != data, "the change changed nothing"
+            z.writestr(info.filename, new)
+
+
+SHEET1 = "xl/worksheets/sheet1.xml"
+
+
+def label_rows(
+    src: Path, tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, list[list[str]], str]:
+    import csv
+
+    out = tmp_path / "out.csv"
+    if out.exists():
+        out.unlink()
+    code, _, err = run(
+        ["label", str(src), "-o", str(out), "--model", str(tiny_path), *extra], capsys
+    )
+    if code:
+        return code, [], err
+    with out.open(encoding="utf-8", newline="") as f:
+        return code, list(csv.reader(f)), err
+
+
+def test_xlsx_stale_dimension_reads_every_row_and_column(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = workbook(tmp_path / "in.xlsx", ("S", [["keyword", "volume"], ["buy", 5], [], ["how", 7]]))
+    rewrite_member(
+        src, SHEET1, lambda x: x.replace(b'<dimension ref="A1:B4" />', b'<dimension ref="A1" />')
+    )
+    code, rows, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 0 and "read 3 rows, wrote 3" in err, err
+    assert [r[:3] for r in rows] == [
+        ["keyword", "volume", "intent"],
+        ["buy", "5", "transactional"],
+        ["", "", ""],
+        ["how", "7", "informational"],
+    ]
+
+
+def test_xlsx_formula_without_a_saved_value_is_an_error_naming_the_cell(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = workbook(tmp_path / "in.xlsx", ("S", [["keyword", "n"], ["buy", "=1+1"]]))
+    code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "in.xlsx: cell B2 of sheet 'S' holds a formula without a saved value" in err
+    rewrite_member(src, SHEET1, lambda x: x.replace(b"<v />", b"<v>2</v>"))
+    code, rows, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 0 and rows[1][:2] == ["buy", "2"], err
+
+
+def test_xlsx_sheet_choice_is_said_and_can_be_made(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = workbook(
+        tmp_path / "in.xlsx",
+        ("First", [["keyword"], ["buy"]]),
+        ("Second", [["query"], ["how"], ["best"]]),
+    )
+    code, rows, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 0 and [r[0] for r in rows] == ["keyword", "buy"]
+    assert (
+        "reading sheet 'First', the first of 2 (also 'Second'); choose another with --sheet" in err
+    )
+    for choice in ("Second", "2"):
+        code, rows, err = label_rows(src, tmp_path, tiny_path, capsys, "--sheet", choice)
+        assert code == 0 and [r[0] for r in rows] == ["query", "how", "best"], err
+        assert "reading sheet" not in err
+    code, _, err = label_rows(src, tmp_path, tiny_path, capsys, "--sheet", "3")
+    assert code == 1 and one_error_line(err) and "no sheet '3'; the sheets are" in err
+
+
+def test_xlsx_numbers_are_read_exactly(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = workbook(tmp_path / "in.xlsx", ("S", [["keyword", "a", "b", "c"], ["buy", 7, 0.1, 8]]))
+    rewrite_member(
+        src,
+        SHEET1,
+        lambda x: x.replace(b"<v>7</v>", b"<v>12345678901234567890</v>").replace(
+            b"<v>8</v>", b"<v>1.2345678901234567E+19</v>"
+        ),
+    )
+    code, rows, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 0, err
+    assert rows[1][:4] == ["buy", "12345678901234567890", "0.1", "1.2345678901234567E+19"]
+
+
+def test_xlsx_truncated_sheet_is_one_error_line(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [["keyword"]] + [[f"buy thing {i}"] for i in range(200)]
+    src = workbook(tmp_path / "in.xlsx", ("S", rows))
+    rewrite_member(src, SHEET1, lambda x: x[: len(x) // 2])
+    code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "in.xlsx:" in err and "sheet 'S' is damaged or truncated here (ParseError" in err
+    assert not (tmp_path / "out.csv").exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_xlsx_zip_bomb_is_refused_before_unpacking(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from intentkit import _io
+
+    src = workbook(tmp_path / "in.xlsx", ("S", [["keyword"], ["PLACEHOLDER"]]))
+    size = 2 * _io.XLSX_RATIO_FLOOR  # 32 MiB of one letter: packs about 1000 to 1
+    rewrite_member(src, SHEET1, lambda x: x.replace(b"PLACEHOLDER", b"a" * size))
+    assert src.stat().st_size < size / _io.XLSX_MAX_RATIO
+    code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 1 and one_error_line(err), err
+    assert f"in.xlsx: refused: {SHEET1} would unpack" in err and "zip bomb" in err

@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
             choices=("csv", "tsv", "txt", "jsonl", "xlsx"),
             help="input format (default: from the extension)",
         )
+        sp.add_argument(
+            "--sheet",
+            metavar="NAME|NUMBER",
+            help="the sheet of an .xlsx workbook to read: its name, or its number from 1 "
+            "(default: the first, with a note on stderr when there are more)",
+        )
 
     c = sub.add_parser("classify", help="classify keywords given as arguments or on stdin")
     c.add_argument(
@@ -217,11 +223,18 @@ def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
         size = os.fstat(binary.fileno()).st_size
     try:
         table = open_table(
-            args.input, binary, fmt=args.input_format, column=args.column, encoding=args.encoding
+            args.input,
+            binary,
+            fmt=args.input_format,
+            column=args.column,
+            encoding=args.encoding,
+            sheet=args.sheet,
         )
     except BaseException:
         binary.close()
         raise
+    for note in table.notes:
+        print(f"intentkit: {note}", file=sys.stderr)
     return table, binary, size
 
 

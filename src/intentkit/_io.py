@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -246,11 +247,15 @@ def open_table(
     fmt: str | None = None,
     column: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
 ) -> Table:
-    """Open an input stream as a :class:`Table`; raises :class:`InputError` for what can't be read."""
+    """Open an input stream as a :class:`Table`; raises :class:`InputError` for what can't be read.
+
+    ``sheet`` chooses the sheet of an ``.xlsx`` workbook (a name, or a number from 1).
+    """
     fmt = format_of(path, fmt)
     if fmt == "xlsx":
-        return _open_xlsx(path, binary, column)
+        return _open_xlsx(path, binary, column, sheet)
     head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(binary, "peek") else b""
     enc = encoding or detect_encoding(head)
     try:
@@ -406,30 +411,147 @@ def _json_str(value: Any) -> str:
     return replace_surrogates(value if isinstance(value, str) else str(value))
 
 
-def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
+XLSX_MAX_RATIO = 100
+"""An ``.xlsx`` member that unpacks to more than this many times its packed size is refused
+(once it is over :data:`XLSX_RATIO_FLOOR`): a zip bomb. Sheets written by spreadsheet programs
+unpack to 5 to 30 times their size."""
+XLSX_RATIO_FLOOR = 16 << 20
+"""Members that unpack to at most this many bytes are not checked for their ratio."""
+XLSX_MAX_UNPACKED = 4 << 30
+"""The most bytes all members of an ``.xlsx`` file may unpack to, together."""
+_XLSX_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(value: str) -> str:
+    """``value`` as OOXML text, which Excel and :func:`xlsx_unescape` turn back into ``value``.
+
+    Control characters other than tab and line feed (XML cannot hold them, and turns a carriage
+    return into a line feed) become Excel's own ``_xHHHH_`` escape, and an ``_`` that starts
+    such an escape becomes ``_x005F_``.
+    """
+    return _XLSX_ESCAPE.sub(_hex_escape, value) if _XLSX_ESCAPE.search(value) else value
+
+
+def _hex_escape(m: re.Match[str]) -> str:
+    return f"_x{ord(m.group()):04X}_"
+
+
+def xlsx_unescape(value: str) -> str:
+    """OOXML text as Excel shows it: each ``_xHHHH_`` is the character it names."""
+    if "_x" not in value:
+        return value
+    return replace_surrogates(_XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value))
+
+
+def check_zip_sizes(path: str, data: bytes) -> None:
+    """Refuse a zip whose members declare more than the ``XLSX_MAX_*`` limits allow.
+
+    Python's zip reader stops at each member's declared size (and fails its checksum if the
+    data goes on), so checking the declarations bounds what reading can unpack.
+    """
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: the workbook reader says so
+    for info in infos:
+        if info.file_size > max(XLSX_RATIO_FLOOR, XLSX_MAX_RATIO * info.compress_size):
+            raise InputError(
+                path,
+                None,
+                f"refused: {info.filename} would unpack {info.compress_size:,} bytes to "
+                f"{info.file_size:,}, over {XLSX_MAX_RATIO} times (a zip bomb?)",
+            )
+    total = sum(info.file_size for info in infos)
+    if total > XLSX_MAX_UNPACKED:
+        raise InputError(
+            path,
+            None,
+            f"refused: it would unpack to {total:,} bytes, over the limit of "
+            f"{XLSX_MAX_UNPACKED:,}; save it as .csv",
+        )
+
+
+class _NoSavedValue(Exception):
+    """A formula cell without a saved (cached) value."""
+
+
+def _cell_parser() -> Any:
+    """The sheet parser of openpyxl, keeping numbers as written and catching unsaved formulas."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class CellParser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> Any:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                saved = element.findtext(VALUE_TAG)
+                if saved is None or (not saved and element.get("t") not in ("str", "s")):
+                    raise _NoSavedValue(element.get("r") or f"R{cell['row']}C{cell['column']}")
+            elif cell["data_type"] == "n":
+                cell["value"] = element.findtext(VALUE_TAG).strip()
+            return cell
+
+    return CellParser
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return xlsx_unescape(value)
+    return str(value)
+
+
+def _open_xlsx(path: str, binary: IO[bytes], column: str | None, sheet: str | None) -> Table:
+    """The rows of one sheet (the first, or ``sheet``: a name or a 1-based number).
+
+    Every row the sheet holds is read, whatever its ``<dimension>`` says; missing rows are empty
+    rows and missing cells empty fields, so line numbers are the sheet's row numbers. Numbers
+    are their text in the file (``12345678901234567890`` stays so), dates as Python writes them,
+    and a formula without a saved value is an error naming its cell.
+    """
     try:
         import openpyxl
     except ImportError:
         raise InputError(
             path, None, "reading .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'"
         ) from None
+    data = binary.read()
+    check_zip_sizes(path, data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(binary.read()), read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a bad workbook
         raise InputError(path, None, f"not a readable .xlsx workbook: {e}") from None
-    sheet = wb.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
+    sheets = wb.worksheets
+    titles = [ws.title for ws in sheets]
+    if not sheets:
+        raise InputError(path, None, "the workbook has no worksheet")
+    if sheet is None:
+        ws = sheets[0]
+    elif sheet in titles:
+        ws = sheets[titles.index(sheet)]
+    elif sheet.isdigit() and 1 <= int(sheet) <= len(sheets):
+        ws = sheets[int(sheet) - 1]
+    else:
+        raise InputError(path, None, f"no sheet {sheet!r}; the sheets are {titles}")
+    it = _sheet_rows(path, wb, ws)
     first = next(it, None)
     if first is None:
-        raise InputError(path, None, "the workbook's first sheet is empty")
-    header = ["" if v is None else str(v) for v in first]
+        raise InputError(path, None, f"sheet {ws.title!r} is empty")
+    header = first[1]
     keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
+    width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for no, values in enumerate(it, start=2):
-            yield no, ["" if v is None else str(v) for v in values]
+        for no, values in it:
+            if len(values) > width:
+                while len(values) > width and not values[-1]:
+                    values.pop()
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            yield no, values
 
-    return Table(
+    table = Table(
         path,
         "xlsx",
         "xlsx",
@@ -439,6 +561,56 @@ def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
         rows(),
         _optional_column(header, VOLUME_COLUMNS),
     )
+    if len(sheets) > 1 and sheet is None:
+        others = ", ".join(repr(t) for t in titles[1:6]) + (", ..." if len(titles) > 6 else "")
+        table.notes.append(
+            f"{path}: reading sheet {ws.title!r}, the first of {len(sheets)} (also {others}); "
+            "choose another with --sheet"
+        )
+    return table
+
+
+def _sheet_rows(path: str, wb: Any, ws: Any) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's rows as ``(row number, fields)``, with the rows it skips as empty ones."""
+    parser_class = _cell_parser()
+    expected = 1
+    try:
+        with wb._archive.open(ws._worksheet_path) as source:
+            parser = parser_class(
+                source,
+                ws._shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            for no, cells in parser.parse():
+                while expected < no:
+                    yield expected, []
+                    expected += 1
+                values = [""] * max((c["column"] for c in cells), default=0)
+                for c in cells:
+                    values[c["column"] - 1] = _cell_text(c["value"])
+                yield no, values
+                expected = max(expected, no + 1)
+    except _NoSavedValue as e:
+        raise InputError(
+            path,
+            None,
+            f"cell {e} of sheet {ws.title!r} holds a formula without a saved value (the program "
+            "that wrote the file did not calculate it); open and save the file in Excel or "
+            "LibreOffice, then try again",
+        ) from None
+    except InputError:
+        raise
+    except Exception as e:  # a damaged or truncated sheet: XML, zip, checksum or index errors
+        raise InputError(
+            path,
+            expected,
+            f"sheet {ws.title!r} is damaged or truncated here ({type(e).__name__}: {e})",
+        ) from None
+    finally:
+        wb.close()
 
 
 class AtomicOutput:

@@ -29,7 +29,7 @@ import numpy as np
 
 from intentkit._classifier import IntentClassifier
 from intentkit._decide import LANGUAGES, SECONDARY_NAMES, Decisions
-from intentkit._io import AtomicOutput, Table, format_of, parse_number
+from intentkit._io import AtomicOutput, Table, format_of, parse_number, xlsx_escape
 from intentkit._parallel import gc_paused, map_chunks
 from intentkit.errors import InputError
 from intentkit.journey import INTENT_LEVEL, JourneySummary, Tally
@@ -175,7 +175,6 @@ XLSX_MAX_COLUMNS = 16_384
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list)."""
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_XLSX_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def defuse_formula(value: str) -> str:
@@ -187,20 +186,6 @@ def defuse_formula(value: str) -> str:
     if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
-
-
-def xlsx_escape(value: str) -> str:
-    """``value`` as OOXML text, which Excel and intentkit's reader turn back into ``value``.
-
-    Control characters other than tab and line feed (XML cannot hold them, and turns a carriage
-    return into a line feed) become Excel's own ``_xHHHH_`` escape, and an ``_`` that starts
-    such an escape becomes ``_x005F_``.
-    """
-    return _XLSX_ESCAPE.sub(_hex_escape, value)
-
-
-def _hex_escape(m: re.Match[str]) -> str:
-    return f"_x{ord(m.group()):04X}_"
 
 
 class _Writer:
@@ -255,8 +240,7 @@ class _Writer:
             )
         row: list[Any] = []
         for v in values:
-            if _XLSX_ESCAPE.search(v):
-                v = xlsx_escape(v)
+            v = xlsx_escape(v)
             if v[:1] in ("=", "#"):
                 cell = self.cell(self.ws, value=v)
                 cell.data_type = "s"
@@ -399,7 +383,7 @@ def _chunks(
         for line, fields in chunk:
             stats.read += 1
             problem = table.bad.pop(line, None)
-            if problem is None and len(fields) != width and table.format in ("csv", "tsv"):
+            if problem is None and len(fields) != width and table.format != "jsonl":
                 problem = f"{len(fields)} fields, the header has {width}"
             if problem is not None:
                 stats.malformed += 1
