@@ -279,11 +279,17 @@ def test_utf16_without_a_bom_is_read(
     src = tmp_path / "in.csv"
     src.write_bytes("Keyword\tVolume\nköpa skor\t10\nhow to buy\t5\n".encode(codec))
     out = tmp_path / "out.csv"
-    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path)]
+    code, _, err = run(argv, capsys)
     assert code == 0, err
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["Keyword"], r["Volume"]) for r in rows] == [("köpa skor", "10"), ("how to buy", "5")]
+    src.write_bytes("Keyword\nbuy\n".encode(codec))  # too short to tell: a hint
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 1 and one_error_line(err) and "UTF-16 without a BOM?" in err, err
+    code, _, err = run([*argv, "--encoding", codec], capsys)
+    assert code == 0 and "read 1 rows, wrote 1" in err, err
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
