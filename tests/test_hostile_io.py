@@ -185,7 +185,7 @@ def test_control_characters_in_xlsx_output_use_excels_escape(
     ] == values
 
 
-def test_xlsx_output_past_excels_row_limit_is_refused(
+def test_xlsx_output_past_excels_row_or_cell_limit_is_refused(
     tiny_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -205,6 +205,13 @@ def test_xlsx_output_past_excels_row_limit_is_refused(
     assert code == 1 and one_error_line(err), err
     assert "more than 3 rows do not fit in an Excel sheet" in err and "out.xlsx" in err
     assert out.exists() and not list(tmp_path.glob(".*.tmp"))  # the earlier output, untouched
+    src.write_text("a\n" + "b" * 32_767 + "\n", encoding="utf-8")
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    src.write_text("a\n" + "b" * 32_768 + "\n", encoding="utf-8")
+    code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "out.xlsx: row 3 has a value of 32,768 characters, over Excel's 32,767" in err
 
 
 def test_input_columns_named_like_label_columns_are_not_overwritten(

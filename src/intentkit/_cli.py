@@ -90,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
         "--on-error",
         choices=("keep", "skip", "fail"),
         default="keep",
-        help="a row with the wrong number of fields: keep it (default), skip it, or stop",
+        help="a row with the wrong number of fields, or a JSONL line that is not a JSON object: "
+        "keep it (default), skip it, or stop",
     )
     lab.add_argument(
         "--progress",

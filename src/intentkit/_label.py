@@ -2,9 +2,10 @@
 
 Every input row is written, in order, with all its columns, plus the label columns. Rows with an
 empty keyword are kept with empty labels; a blank line of a CSV or TSV file is a row (with one
-empty field, so in a file of more columns it is a malformed row). A row with more or fewer fields than the header is
-malformed: ``keep`` pads it (or folds extra fields into the last column, so no text is lost),
-``skip`` leaves it out, ``fail`` stops; each is reported with its line. The output goes to a
+empty field, so in a file of more columns it is a malformed row). A row with more or fewer
+fields than the header, or a JSONL line that is not a JSON object, is malformed: ``keep`` pads
+it (or folds extra fields into the last column, so no text is lost; a bad JSONL line is kept as
+its text), ``skip`` leaves it out, ``fail`` stops; each is reported with its line. The output goes to a
 temporary file renamed into place at the end, so it is complete or absent.
 """
 
@@ -172,6 +173,8 @@ XLSX_MAX_ROWS = 1_048_576
 """Excel's row limit (header included); a longer ``.xlsx`` output is refused, not cut."""
 XLSX_MAX_COLUMNS = 16_384
 """Excel's column limit."""
+XLSX_MAX_CELL_CHARS = 32_767
+"""Excel's limit on the characters of one cell; a longer value is refused, not cut."""
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list)."""
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -241,6 +244,11 @@ class _Writer:
         row: list[Any] = []
         for v in values:
             v = xlsx_escape(v)
+            if len(v) > XLSX_MAX_CELL_CHARS:
+                raise ValueError(
+                    f"{self.path}: row {self.rows:,} has a value of {len(v):,} characters, over "
+                    f"Excel's {XLSX_MAX_CELL_CHARS:,} per cell; write .csv or .jsonl instead"
+                )
             if v[:1] in ("=", "#"):
                 cell = self.cell(self.ws, value=v)
                 cell.data_type = "s"
