@@ -192,9 +192,14 @@ def test_xlsx_output_past_excels_row_or_cell_limit_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pytest.importorskip("openpyxl")
+    import tempfile
+
     from intentkit import _label
 
     monkeypatch.setattr(_label, "XLSX_MAX_ROWS", 4)  # Excel's 1,048,576, made small
+    scratch = tmp_path / "scratch"  # where openpyxl writes its sheet while it streams
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     src = tmp_path / "in.txt"
     out = tmp_path / "out.xlsx"
     src.write_text("a\nb\nc\n", encoding="utf-8")
@@ -205,6 +210,7 @@ def test_xlsx_output_past_excels_row_or_cell_limit_is_refused(
     assert code == 1 and one_error_line(err), err
     assert "more than 3 rows do not fit in an Excel sheet" in err and "out.xlsx" in err
     assert out.exists() and not list(tmp_path.glob(".*.tmp"))  # the earlier output, untouched
+    assert not list(scratch.iterdir())
     src.write_text("a\n" + "b" * 32_767 + "\n", encoding="utf-8")
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
     assert code == 0, err
