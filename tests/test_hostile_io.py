@@ -547,3 +547,16 @@ def test_xlsx_zip_bomb_is_refused_before_unpacking(
     code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
     assert code == 1 and one_error_line(err), err
     assert f"in.xlsx: refused: {SHEET1} would unpack" in err and "zip bomb" in err
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [(b'r="A2"', b'r="XFE2"'), (b'<row r="2"', b'<row r="999999999999"')]
+)
+def test_xlsx_cell_past_excels_limits_is_one_error_line(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], old: bytes, new: bytes
+) -> None:
+    src = workbook(tmp_path / "in.xlsx", ("S", [["keyword"], ["buy"]]))
+    rewrite_member(src, SHEET1, lambda x: x.replace(old, new))
+    code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "has a cell past Excel's limits of 1,048,576 rows and 16,384 columns" in err

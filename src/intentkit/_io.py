@@ -426,6 +426,9 @@ XLSX_RATIO_FLOOR = 16 << 20
 """Members that unpack to at most this many bytes are not checked for their ratio."""
 XLSX_MAX_UNPACKED = 4 << 30
 """The most bytes all members of an ``.xlsx`` file may unpack to, together."""
+XLSX_ROW_LIMIT = 1_048_576
+XLSX_COLUMN_LIMIT = 16_384
+"""Excel's sheet size; a cell past it is an error (the row number is not trusted to count up to)."""
 _XLSX_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
 _XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -592,10 +595,18 @@ def _sheet_rows(path: str, wb: Any, ws: Any) -> Iterator[tuple[int, list[str]]]:
                 timedelta_formats=wb._timedelta_formats,
             )
             for no, cells in parser.parse():
+                width = max((c["column"] for c in cells), default=0)
+                if no > XLSX_ROW_LIMIT or width > XLSX_COLUMN_LIMIT:
+                    raise InputError(
+                        path,
+                        no,
+                        f"sheet {ws.title!r} has a cell past Excel's limits of "
+                        f"{XLSX_ROW_LIMIT:,} rows and {XLSX_COLUMN_LIMIT:,} columns",
+                    )
                 while expected < no:
                     yield expected, []
                     expected += 1
-                values = [""] * max((c["column"] for c in cells), default=0)
+                values = [""] * width
                 for c in cells:
                     values[c["column"] - 1] = _cell_text(c["value"])
                 yield no, values
