@@ -560,3 +560,21 @@ def test_xlsx_cell_past_excels_limits_is_one_error_line(
     code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
     assert code == 1 and one_error_line(err), err
     assert "has a cell past Excel's limits of 1,048,576 rows and 16,384 columns" in err
+
+
+def test_xlsx_parts_read_whole_have_a_size_limit(
+    tiny_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from intentkit import _io
+
+    src = workbook(tmp_path / "in.xlsx", ("S", [["keyword"], ["buy " * 5000]]))
+    monkeypatch.setattr(_io, "XLSX_MAX_WHOLE", 15_000)  # 512 MiB, made small
+    code, rows, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 0 and rows[1][0] == "buy " * 5000, err  # a 20 kB sheet streams: no limit
+    monkeypatch.setattr(_io, "XLSX_MAX_WHOLE", 5_000)
+    code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "refused: xl/theme/theme1.xml would unpack to" in err and "read whole" in err

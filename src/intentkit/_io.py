@@ -426,6 +426,9 @@ XLSX_RATIO_FLOOR = 16 << 20
 """Members that unpack to at most this many bytes are not checked for their ratio."""
 XLSX_MAX_UNPACKED = 4 << 30
 """The most bytes all members of an ``.xlsx`` file may unpack to, together."""
+XLSX_MAX_WHOLE = 512 << 20
+"""The most bytes a member read whole into memory (all but the sheets, which stream: the shared
+strings, styles, workbook) may unpack to."""
 XLSX_ROW_LIMIT = 1_048_576
 XLSX_COLUMN_LIMIT = 16_384
 """Excel's sheet size; a cell past it is an error (the row number is not trusted to count up to)."""
@@ -457,6 +460,9 @@ def xlsx_unescape(value: str) -> str:
 def check_zip_sizes(path: str, data: bytes) -> None:
     """Refuse a zip whose members declare more than the ``XLSX_MAX_*`` limits allow.
 
+    Sheets stream row by row, so only their ratio and the total are limited; the other members
+    are read whole, so each is also limited to :data:`XLSX_MAX_WHOLE`.
+
     Python's zip reader stops at each member's declared size (and fails its checksum if the
     data goes on), so checking the declarations bounds what reading can unpack.
     """
@@ -471,6 +477,13 @@ def check_zip_sizes(path: str, data: bytes) -> None:
                 None,
                 f"refused: {info.filename} would unpack {info.compress_size:,} bytes to "
                 f"{info.file_size:,}, over {XLSX_MAX_RATIO} times (a zip bomb?)",
+            )
+        if info.file_size > XLSX_MAX_WHOLE and not info.filename.startswith("xl/worksheets/"):
+            raise InputError(
+                path,
+                None,
+                f"refused: {info.filename} would unpack to {info.file_size:,} bytes, over the "
+                f"limit of {XLSX_MAX_WHOLE:,} for a part read whole; save the sheet as .csv",
             )
     total = sum(info.file_size for info in infos)
     if total > XLSX_MAX_UNPACKED:
