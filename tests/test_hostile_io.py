@@ -578,3 +578,22 @@ def test_xlsx_parts_read_whole_have_a_size_limit(
     code, _, err = label_rows(src, tmp_path, tiny_path, capsys)
     assert code == 1 and one_error_line(err), err
     assert "refused: xl/theme/theme1.xml would unpack to" in err and "read whole" in err
+
+
+def test_framework_and_name_files_are_read_with_a_bound(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("buy\n", encoding="utf-8")
+    zero = tmp_path / "endless.json"
+    zero.symlink_to("/dev/zero")
+    argv = ["label", str(src), "--model", str(tiny_path)]
+    code, _, err = run([*argv, "--framework", str(zero)], capsys)
+    assert code == 1 and one_error_line(err), err
+    assert f"{zero}: larger than 1 MiB; too large for a framework file" in err
+    code, _, err = run([*argv, "--brands", "/dev/zero"], capsys)
+    assert code == 1 and one_error_line(err), err
+    assert "/dev/zero: larger than 64 MiB; too large for a list of names" in err
+    (tmp_path / "brands.txt").write_bytes(b"\xef\xbb\xbfacme\nbad \xff\n")
+    code, _, err = run([*argv, "--brands", str(tmp_path / "brands.txt")], capsys)
+    assert code == 1 and one_error_line(err) and "brands.txt: not UTF-8 text (byte 13)" in err

@@ -165,7 +165,9 @@ def _parser() -> argparse.ArgumentParser:
 def _names(path: str | None) -> list[str]:
     if not path:
         return []
-    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    from intentkit._text import read_small_text
+
+    lines = read_small_text(path, 64 << 20, "a list of names").splitlines()
     return [x.strip() for x in lines if x.strip()]
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intentkit._features import CUE_SETS as CUE_SETS
+from intentkit._text import read_small_text
 from intentkit.types import Classification, Intent, Level
 
 INTENT_LEVEL: dict[Intent, Level] = {
@@ -124,10 +125,7 @@ class Framework(BaseModel):
     def from_file(cls, path: str | Path) -> Framework:
         """Load a framework from a ``.json`` or ``.toml`` file; ``ValueError`` names the file."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise ValueError(f"{path}: not UTF-8 text (byte {e.start + 1})") from None
+        text = read_small_text(path, 1 << 20, "a framework file")
         try:
             data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
             return cls.model_validate(data)
