@@ -8,6 +8,7 @@ not, is then removed with its temporary file).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
             choices=("csv", "tsv", "txt", "jsonl", "xlsx"),
             help="input format (default: from the extension)",
         )
+        sp.add_argument(
+            "--sheet",
+            metavar="NAME|NUMBER",
+            help="the sheet of an .xlsx workbook to read: its name, or its number from 1 "
+            "(default: the first, with a note on stderr when there are more)",
+        )
 
     c = sub.add_parser("classify", help="classify keywords given as arguments or on stdin")
     c.add_argument(
@@ -87,7 +94,8 @@ def _parser() -> argparse.ArgumentParser:
         "--on-error",
         choices=("keep", "skip", "fail"),
         default="keep",
-        help="a row with the wrong number of fields: keep it (default), skip it, or stop",
+        help="a row with the wrong number of fields, or a JSONL line that is not a JSON object: "
+        "keep it (default), skip it, or stop",
     )
     lab.add_argument(
         "--progress",
@@ -96,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
         help="progress on stderr (default: when stderr is a terminal)",
     )
     lab.add_argument("--summary", action="store_true", help="also print the journey map on stderr")
+    lab.add_argument(
+        "--escape-formulas",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="CSV/TSV output for spreadsheets: prefix ' to fields starting with = + - @ tab or CR "
+        "(plain numbers excepted); default off, so the output is the input's exact text "
+        "(XLSX output always has text cells, never formulas)",
+    )
+    lab.add_argument(
+        "--overwrite-input",
+        action="store_true",
+        help="allow -o to name the input file itself (refused by default)",
+    )
     model_opts(lab)
     jobs_opt(lab)
 
@@ -148,7 +169,9 @@ def _parser() -> argparse.ArgumentParser:
 def _names(path: str | None) -> list[str]:
     if not path:
         return []
-    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    from intentkit._text import read_small_text
+
+    lines = read_small_text(path, 64 << 20, "a list of names").splitlines()
     return [x.strip() for x in lines if x.strip()]
 
 
@@ -168,6 +191,8 @@ def _classifier(args: argparse.Namespace) -> Any:
 
 
 def _classify(args: argparse.Namespace) -> int:
+    from intentkit._text import replace_surrogates
+
     keywords: Sequence[str] = args.keywords or [line.rstrip("\r\n") for line in sys.stdin]
     results = _classifier(args).classify_many(keywords)
     out = sys.stdout
@@ -184,7 +209,7 @@ def _classify(args: argparse.Namespace) -> int:
         intent = r.intent.value if r.intent else "-"
         second = ",".join(s.value for s in r.secondary)
         out.write(
-            f"{r.keyword[:50]:<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
+            f"{replace_surrogates(r.keyword[:50]):<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
             f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n"
         )
     return 0
@@ -205,11 +230,18 @@ def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
         size = os.fstat(binary.fileno()).st_size
     try:
         table = open_table(
-            args.input, binary, fmt=args.input_format, column=args.column, encoding=args.encoding
+            args.input,
+            binary,
+            fmt=args.input_format,
+            column=args.column,
+            encoding=args.encoding,
+            sheet=args.sheet,
         )
     except BaseException:
         binary.close()
         raise
+    for note in table.notes:
+        print(f"intentkit: {note}", file=sys.stderr)
     return table, binary, size
 
 
@@ -233,11 +265,38 @@ def _summary_text(summary: Any) -> str:
     return "\n".join(lines)
 
 
+def _refuse_same_file(binary: IO[bytes], name: str, output: str) -> None:
+    """Raise when ``output`` is the file ``binary`` reads.
+
+    Compared by device and inode, so a symlink, a hard link, another path or standard input
+    redirected from the file are caught too.
+    """
+    from intentkit.errors import InputError
+
+    try:
+        source, target = os.fstat(binary.fileno()), os.stat(output)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return  # no output yet, or an input without a file behind it
+    if (source.st_dev, source.st_ino) == (target.st_dev, target.st_ino):
+        raise InputError(
+            output,
+            None,
+            f"is the input file ({name}); refusing to replace it (write elsewhere, or give "
+            "--overwrite-input)",
+        )
+
+
 def _label(args: argparse.Namespace) -> int:
     from intentkit._label import label
 
     clf = _classifier(args)
     table, binary, size = _open_input(args)
+    if args.output and not args.overwrite_input:
+        try:
+            _refuse_same_file(binary, args.input, args.output)
+        except BaseException:
+            binary.close()
+            raise
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     started = time.perf_counter()
     try:
@@ -252,6 +311,7 @@ def _label(args: argparse.Namespace) -> int:
             position=(lambda: binary.tell()) if size else None,
             summary=args.summary,
             n_jobs=args.jobs,
+            escape_formulas=args.escape_formulas,
         )
     finally:
         binary.close()

@@ -1,9 +1,9 @@
 """Reading keyword exports and writing labelled copies of them, streaming and atomically.
 
-Readers sniff what users bring: the encoding (a BOM for UTF-8 and UTF-16 LE/BE, else UTF-8 if the
-start decodes, else cp1252), the delimiter (``,`` ``;`` or tab, from the header line), and the
-keyword column (by the header names of Semrush, Ahrefs, SE Ranking, Search Console and plain
-lists, case-insensitive). Every row comes with its line number, so errors can say where.
+Readers sniff what users bring: the encoding (a BOM for UTF-8 and UTF-16 LE/BE, NUL bytes for
+UTF-16 without one, else UTF-8 if the start decodes, else cp1252), the delimiter (``,`` ``;`` or
+tab, from the header line), and the keyword column (by the header names of Semrush, Ahrefs, SE
+Ranking, Search Console and plain lists, case-insensitive). Every row comes with its line number, so errors can say where.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 
+from intentkit._text import replace_surrogates
 from intentkit.errors import InputError
 
 KEYWORD_COLUMNS = (
@@ -49,7 +51,9 @@ VOLUME_COLUMNS = (
 )
 FORMATS = ("csv", "tsv", "txt", "jsonl", "xlsx")
 _SNIFF_BYTES = 1 << 16
-csv.field_size_limit(16 * 1024 * 1024)
+MAX_FIELD_BYTES = 16 * 1024 * 1024
+"""The largest CSV field read; a larger one is an error naming its row."""
+csv.field_size_limit(MAX_FIELD_BYTES)
 
 
 @dataclass
@@ -64,16 +68,37 @@ class Table:
     keyword_index: int
     rows: Iterator[tuple[int, list[str]]]
     volume_index: int | None = None
+    columns: list[str] | None = None
+    """The input's own column names where :attr:`header` is not them (JSONL: the first object's
+    keys)."""
+    bad: dict[int, str] = field(default_factory=dict)
+    """Rows the reader found malformed, by line, with what is wrong; filled as rows are read."""
+    reserved: frozenset[str] = frozenset()
+    """Names no later row may have (JSONL keys the label columns would overwrite)."""
+    notes: list[str] = field(default_factory=list)
+    """What the reader chose and the user should know (which sheet it read)."""
 
 
 def detect_encoding(head: bytes) -> str:
-    """The encoding of a file that starts with ``head``."""
+    """The encoding of a file that starts with ``head``.
+
+    UTF-16 without a BOM is recognised by its NUL bytes: in text that is mostly Latin script,
+    nearly every other byte is NUL (the odd bytes in little-endian, the even ones in big-endian).
+    It takes at least 64 bytes, 70% of one kind NUL and at most 5% of the other; a shorter file
+    is read as UTF-8, and the missing keyword column is reported with a hint.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16"
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
+    if len(head) >= 64:
+        even, odd = head[0 : len(head) - len(head) % 2 : 2], head[1::2]
+        if odd.count(0) >= 0.7 * len(odd) and even.count(0) <= 0.05 * len(even):
+            return "utf-16-le"
+        if even.count(0) >= 0.7 * len(even) and odd.count(0) <= 0.05 * len(odd):
+            return "utf-16-be"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -105,11 +130,16 @@ def find_column(header: Sequence[str], wanted: str | None, path: str, names: Seq
     for name in names:
         if name in folded:
             return folded.index(name)
+    hint = (
+        "; NUL bytes in the header: UTF-16 without a BOM? give --encoding utf-16-le (or -be)"
+        if any("\x00" in h for h in header)
+        else ""
+    )
     raise InputError(
         path,
         1,
         f"no keyword column found (looked for {', '.join(names[:6])}, ...); "
-        f"columns are {list(header)[:12]}; name it with --column",
+        f"columns are {list(header)[:12]}; name it with --column{hint}",
     )
 
 
@@ -224,11 +254,15 @@ def open_table(
     fmt: str | None = None,
     column: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
 ) -> Table:
-    """Open an input stream as a :class:`Table`; raises :class:`InputError` for what can't be read."""
+    """Open an input stream as a :class:`Table`; raises :class:`InputError` for what can't be read.
+
+    ``sheet`` chooses the sheet of an ``.xlsx`` workbook (a name, or a number from 1).
+    """
     fmt = format_of(path, fmt)
     if fmt == "xlsx":
-        return _open_xlsx(path, binary, column)
+        return _open_xlsx(path, binary, column, sheet)
     head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(binary, "peek") else b""
     enc = encoding or detect_encoding(head)
     try:
@@ -265,13 +299,19 @@ def open_table(
             except StopIteration:
                 return
             except csv.Error as e:
+                if "field larger than field limit" in str(e):
+                    raise InputError(
+                        path,
+                        start,
+                        f"a field larger than {MAX_FIELD_BYTES >> 20} MiB (the limit for one "
+                        "field) in the row starting here",
+                    ) from None
                 raise InputError(
                     path,
                     start,
                     f"malformed quoting in the row starting here ({e}); an unbalanced quote?",
                 ) from None
-            if fields:
-                yield start, fields
+            yield start, fields or [""]
 
     return Table(
         path,
@@ -290,67 +330,251 @@ def _optional_column(header: Sequence[str], names: Sequence[str]) -> int | None:
     return next((folded.index(n) for n in names if n in folded), None)
 
 
+UNPARSED_KEY = "intentkit_unparsed_line"
+"""The key that holds the text of a JSONL line that is not a JSON object, when it is kept."""
+
+
 def _open_jsonl(path: str, lines: Iterator[tuple[int, str]], enc: str, column: str | None) -> Table:
-    buffered: list[tuple[int, dict[str, Any]]] = []
+    """A JSONL file as a two-column table: each object's own text, and its keyword.
+
+    The text is passed through untouched (numbers, escapes and key order as written), so a JSONL
+    output is the input line with the label keys added. A line that is not a JSON object is a
+    malformed row (:attr:`Table.bad`): kept as ``{"intentkit_unparsed_line": <its text>}`` with
+    an empty keyword, skipped, or an error, as ``--on-error`` says. Blank lines are not rows.
+    """
+    buffered: list[tuple[int, str, dict[str, Any] | None, str]] = []
+    first: dict[str, Any] | None = None
     for no, line in lines:
         if line.strip():
-            buffered.append((no, _json_object(path, no, line)))
-            break
-    if not buffered:
-        raise InputError(path, None, "the file is empty")
-    header = [str(k) for k in buffered[0][1]]
-    keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
-    key = header[keyword_index]
+            obj, problem = _parse_json_line(line)
+            buffered.append((no, line, obj, problem))
+            if obj is not None:
+                first = obj
+                break
+    if first is None:
+        if not buffered:
+            raise InputError(path, None, "the file is empty")
+        raise InputError(path, buffered[0][0], f"{buffered[0][3]}; no line is a JSON object")
+    columns = [str(k) for k in first]
+    key = columns[find_column(columns, column, path, KEYWORD_COLUMNS)]
+    table = Table(path, "jsonl", enc, "", ["_json", replace_surrogates(key)], 1, iter(()))
+    table.columns = columns
+
+    def row(no: int, line: str, obj: dict[str, Any] | None, problem: str) -> list[str]:
+        if obj is None:
+            table.bad[no] = problem
+            return [json.dumps({UNPARSED_KEY: line.rstrip("\r\n")}, ensure_ascii=False), ""]
+        clash = table.reserved.intersection(obj)
+        if clash:
+            raise InputError(
+                path,
+                no,
+                f"has a key {sorted(clash)[0]!r} that a label column would overwrite (the first "
+                "object has none, so the label columns are not prefixed); rename the key",
+            )
+        return [line.strip(), _json_str(obj.get(key))]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for no, obj in buffered:
-            yield no, [json.dumps(obj, ensure_ascii=False), _json_str(obj.get(key))]
+        for no, line, obj, problem in buffered:
+            yield no, row(no, line, obj, problem)
         for no, line in lines:
             if line.strip():
-                obj = _json_object(path, no, line)
-                yield no, [json.dumps(obj, ensure_ascii=False), _json_str(obj.get(key))]
+                yield no, row(no, line, *_parse_json_line(line))
 
-    return Table(path, "jsonl", enc, "", ["_json", key], 1, rows(), None)
+    table.rows = rows()
+    return table
 
 
-def _json_object(path: str, no: int, line: str) -> dict[str, Any]:
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str]:
+    """The object on a JSONL line, or ``None`` and what is wrong with the line.
+
+    Numbers are read as their text (so ``1e400`` and 5,000-digit integers are not changed or
+    refused), and ``NaN`` / ``Infinity``, which are not JSON, are refused.
+    """
     try:
-        obj = json.loads(line)
+        obj = json.loads(
+            line.rstrip("\r\n"), parse_int=str, parse_float=str, parse_constant=_no_constant
+        )
     except json.JSONDecodeError as e:
-        raise InputError(path, no, f"invalid JSON at column {e.colno}: {e.msg}") from None
+        return None, f"invalid JSON at column {e.colno}: {e.msg}"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply to read"
+    except ValueError as e:
+        return None, f"invalid JSON: {e}"
     if not isinstance(obj, dict):
-        raise InputError(path, no, f"expected a JSON object, got {type(obj).__name__}")
-    return obj
+        kinds = {"[": "an array", '"': "a string", "t": "a boolean", "f": "a boolean"}
+        kind = kinds.get(line.strip()[:1], "null" if line.strip() == "null" else "a number")
+        return None, f"expected a JSON object, got {kind}"
+    return obj, ""
 
 
 def _json_str(value: Any) -> str:
-    return "" if value is None else value if isinstance(value, str) else str(value)
+    if value is None:
+        return ""
+    return replace_surrogates(value if isinstance(value, str) else str(value))
 
 
-def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
+XLSX_MAX_RATIO = 100
+"""An ``.xlsx`` member that unpacks to more than this many times its packed size is refused
+(once it is over :data:`XLSX_RATIO_FLOOR`): a zip bomb. Sheets written by spreadsheet programs
+unpack to 5 to 30 times their size."""
+XLSX_RATIO_FLOOR = 16 << 20
+"""Members that unpack to at most this many bytes are not checked for their ratio."""
+XLSX_MAX_UNPACKED = 4 << 30
+"""The most bytes all members of an ``.xlsx`` file may unpack to, together."""
+XLSX_MAX_WHOLE = 512 << 20
+"""The most bytes a member read whole into memory (all but the sheets, which stream: the shared
+strings, styles, workbook) may unpack to."""
+XLSX_ROW_LIMIT = 1_048_576
+XLSX_COLUMN_LIMIT = 16_384
+"""Excel's sheet size; a cell past it is an error (the row number is not trusted to count up to)."""
+_XLSX_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(value: str) -> str:
+    """``value`` as OOXML text, which Excel and :func:`xlsx_unescape` turn back into ``value``.
+
+    Control characters other than tab and line feed (XML cannot hold them, and turns a carriage
+    return into a line feed) become Excel's own ``_xHHHH_`` escape, and an ``_`` that starts
+    such an escape becomes ``_x005F_``.
+    """
+    return _XLSX_ESCAPE.sub(_hex_escape, value) if _XLSX_ESCAPE.search(value) else value
+
+
+def _hex_escape(m: re.Match[str]) -> str:
+    return f"_x{ord(m.group()):04X}_"
+
+
+def xlsx_unescape(value: str) -> str:
+    """OOXML text as Excel shows it: each ``_xHHHH_`` is the character it names."""
+    if "_x" not in value:
+        return value
+    return replace_surrogates(_XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value))
+
+
+def check_zip_sizes(path: str, data: bytes) -> None:
+    """Refuse a zip whose members declare more than the ``XLSX_MAX_*`` limits allow.
+
+    Sheets stream row by row, so only their ratio and the total are limited; the other members
+    are read whole, so each is also limited to :data:`XLSX_MAX_WHOLE`.
+
+    Python's zip reader stops at each member's declared size (and fails its checksum if the
+    data goes on), so checking the declarations bounds what reading can unpack.
+    """
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: the workbook reader says so
+    for info in infos:
+        if info.file_size > max(XLSX_RATIO_FLOOR, XLSX_MAX_RATIO * info.compress_size):
+            raise InputError(
+                path,
+                None,
+                f"refused: {info.filename} would unpack {info.compress_size:,} bytes to "
+                f"{info.file_size:,}, over {XLSX_MAX_RATIO} times (a zip bomb?)",
+            )
+        if info.file_size > XLSX_MAX_WHOLE and not info.filename.startswith("xl/worksheets/"):
+            raise InputError(
+                path,
+                None,
+                f"refused: {info.filename} would unpack to {info.file_size:,} bytes, over the "
+                f"limit of {XLSX_MAX_WHOLE:,} for a part read whole; save the sheet as .csv",
+            )
+    total = sum(info.file_size for info in infos)
+    if total > XLSX_MAX_UNPACKED:
+        raise InputError(
+            path,
+            None,
+            f"refused: it would unpack to {total:,} bytes, over the limit of "
+            f"{XLSX_MAX_UNPACKED:,}; save it as .csv",
+        )
+
+
+class _NoSavedValue(Exception):
+    """A formula cell without a saved (cached) value."""
+
+
+def _cell_parser() -> Any:
+    """The sheet parser of openpyxl, keeping numbers as written and catching unsaved formulas."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class CellParser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> Any:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                saved = element.findtext(VALUE_TAG)
+                if saved is None or (not saved and element.get("t") not in ("str", "s")):
+                    raise _NoSavedValue(element.get("r") or f"R{cell['row']}C{cell['column']}")
+            elif cell["data_type"] == "n":
+                cell["value"] = element.findtext(VALUE_TAG).strip()
+            return cell
+
+    return CellParser
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return xlsx_unescape(value)
+    return str(value)
+
+
+def _open_xlsx(path: str, binary: IO[bytes], column: str | None, sheet: str | None) -> Table:
+    """The rows of one sheet (the first, or ``sheet``: a name or a 1-based number).
+
+    Every row the sheet holds is read, whatever its ``<dimension>`` says; missing rows are empty
+    rows and missing cells empty fields, so line numbers are the sheet's row numbers. Numbers
+    are their text in the file (``12345678901234567890`` stays so), dates as Python writes them,
+    and a formula without a saved value is an error naming its cell.
+    """
     try:
         import openpyxl
     except ImportError:
         raise InputError(
             path, None, "reading .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'"
         ) from None
+    data = binary.read()
+    check_zip_sizes(path, data)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(binary.read()), read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a bad workbook
         raise InputError(path, None, f"not a readable .xlsx workbook: {e}") from None
-    sheet = wb.worksheets[0]
-    it = sheet.iter_rows(values_only=True)
+    sheets = wb.worksheets
+    titles = [ws.title for ws in sheets]
+    if not sheets:
+        raise InputError(path, None, "the workbook has no worksheet")
+    if sheet is None:
+        ws = sheets[0]
+    elif sheet in titles:
+        ws = sheets[titles.index(sheet)]
+    elif sheet.isdigit() and 1 <= int(sheet) <= len(sheets):
+        ws = sheets[int(sheet) - 1]
+    else:
+        raise InputError(path, None, f"no sheet {sheet!r}; the sheets are {titles}")
+    it = _sheet_rows(path, wb, ws)
     first = next(it, None)
     if first is None:
-        raise InputError(path, None, "the workbook's first sheet is empty")
-    header = ["" if v is None else str(v) for v in first]
+        raise InputError(path, None, f"sheet {ws.title!r} is empty")
+    header = first[1]
     keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
+    width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for no, values in enumerate(it, start=2):
-            yield no, ["" if v is None else str(v) for v in values]
+        for no, values in it:
+            if len(values) > width:
+                while len(values) > width and not values[-1]:
+                    values.pop()
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            yield no, values
 
-    return Table(
+    table = Table(
         path,
         "xlsx",
         "xlsx",
@@ -360,6 +584,64 @@ def _open_xlsx(path: str, binary: IO[bytes], column: str | None) -> Table:
         rows(),
         _optional_column(header, VOLUME_COLUMNS),
     )
+    if len(sheets) > 1 and sheet is None:
+        others = ", ".join(repr(t) for t in titles[1:6]) + (", ..." if len(titles) > 6 else "")
+        table.notes.append(
+            f"{path}: reading sheet {ws.title!r}, the first of {len(sheets)} (also {others}); "
+            "choose another with --sheet"
+        )
+    return table
+
+
+def _sheet_rows(path: str, wb: Any, ws: Any) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's rows as ``(row number, fields)``, with the rows it skips as empty ones."""
+    parser_class = _cell_parser()
+    expected = 1
+    try:
+        with wb._archive.open(ws._worksheet_path) as source:
+            parser = parser_class(
+                source,
+                ws._shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            for no, cells in parser.parse():
+                width = max((c["column"] for c in cells), default=0)
+                if no > XLSX_ROW_LIMIT or width > XLSX_COLUMN_LIMIT:
+                    raise InputError(
+                        path,
+                        no,
+                        f"sheet {ws.title!r} has a cell past Excel's limits of "
+                        f"{XLSX_ROW_LIMIT:,} rows and {XLSX_COLUMN_LIMIT:,} columns",
+                    )
+                while expected < no:
+                    yield expected, []
+                    expected += 1
+                values = [""] * width
+                for c in cells:
+                    values[c["column"] - 1] = _cell_text(c["value"])
+                yield no, values
+                expected = max(expected, no + 1)
+    except _NoSavedValue as e:
+        raise InputError(
+            path,
+            None,
+            f"cell {e} of sheet {ws.title!r} holds a formula without a saved value (the program "
+            "that wrote the file did not calculate it); open and save the file in Excel or "
+            "LibreOffice, then try again",
+        ) from None
+    except InputError:
+        raise
+    except Exception as e:  # a damaged or truncated sheet: XML, zip, checksum or index errors
+        raise InputError(
+            path,
+            expected,
+            f"sheet {ws.title!r} is damaged or truncated here ({type(e).__name__}: {e})",
+        ) from None
+    finally:
+        wb.close()
 
 
 class AtomicOutput:

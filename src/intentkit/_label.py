@@ -1,17 +1,22 @@
 """``intentkit label``: a keyword export in, the same rows with labels out, streamed in chunks.
 
 Every input row is written, in order, with all its columns, plus the label columns. Rows with an
-empty keyword are kept with empty labels. A row with more or fewer fields than the header is
-malformed: ``keep`` pads it (or folds extra fields into the last column, so no text is lost),
-``skip`` leaves it out, ``fail`` stops; each is reported with its line. The output goes to a
+empty keyword are kept with empty labels; a blank line of a CSV or TSV file is a row (with one
+empty field, so in a file of more columns it is a malformed row). A row with more or fewer
+fields than the header, or a JSONL line that is not a JSON object, is malformed: ``keep`` pads
+it (or folds extra fields into the last column, so no text is lost; a bad JSONL line is kept as
+its text), ``skip`` leaves it out, ``fail`` stops; each is reported with its line. The output goes to a
 temporary file renamed into place at the end, so it is complete or absent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import re
 import sys
 import time
 from collections import Counter
@@ -25,7 +30,7 @@ import numpy as np
 
 from intentkit._classifier import IntentClassifier
 from intentkit._decide import LANGUAGES, SECONDARY_NAMES, Decisions
-from intentkit._io import AtomicOutput, Table, format_of, parse_number
+from intentkit._io import AtomicOutput, Table, format_of, parse_number, xlsx_escape
 from intentkit._parallel import gc_paused, map_chunks
 from intentkit.errors import InputError
 from intentkit.journey import INTENT_LEVEL, JourneySummary, Tally
@@ -164,41 +169,108 @@ def tally_chunk(tally: Tally, d: Decisions, volumes: Sequence[float] | None) -> 
             tally.add(intents[top], d.stages[stage], score, volumes[i] if volumes else 0.0)
 
 
+XLSX_MAX_ROWS = 1_048_576
+"""Excel's row limit (header included); a longer ``.xlsx`` output is refused, not cut."""
+XLSX_MAX_COLUMNS = 16_384
+"""Excel's column limit."""
+XLSX_MAX_CELL_CHARS = 32_767
+"""Excel's limit on the characters of one cell; a longer value is refused, not cut."""
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list)."""
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def defuse_formula(value: str) -> str:
+    """``value`` with a ``'`` in front when a spreadsheet would read it as a formula.
+
+    A value starting with one of :data:`FORMULA_TRIGGERS` gets the prefix, unless it is a plain
+    number (``-12``, ``+3.5e2``), which a spreadsheet reads as that number.
+    """
+    if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 class _Writer:
-    def __init__(self, fmt: str, binary: IO[bytes], header: Sequence[str]) -> None:
+    def __init__(
+        self,
+        fmt: str,
+        binary: IO[bytes],
+        header: Sequence[str],
+        names: Sequence[str] = LABEL_COLUMNS,
+        *,
+        escape_formulas: bool = False,
+        path: str = "<stdout>",
+    ) -> None:
         self.fmt = fmt
         self.binary = binary
+        self.path = path
+        self.names = tuple(names)
+        self.escape_formulas = escape_formulas and fmt in ("csv", "tsv", "txt")
         self.text: io.TextIOWrapper | None = None
+        self.rows = 0
         if fmt in ("csv", "tsv", "txt"):
             self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
             self.delimiter = "\t" if fmt in ("tsv", "txt") else ","
             self.csv = csv.writer(self.text, delimiter=self.delimiter, lineterminator="\n")
-            self.csv.writerow([*header, *LABEL_COLUMNS])
+            self.write_many([list(header)], [list(self.names)])
         elif fmt == "xlsx":
             try:
                 import openpyxl
+                from openpyxl.cell import WriteOnlyCell
             except ImportError:
                 raise ValueError(
                     "writing .xlsx needs openpyxl: pip install 'intentkit-seo[xlsx]'"
                 ) from None
+            if len(header) + len(self.names) > XLSX_MAX_COLUMNS:
+                raise ValueError(
+                    f"{path}: {len(header) + len(self.names):,} columns do not fit in an Excel "
+                    f"sheet (at most {XLSX_MAX_COLUMNS:,}); write .csv or .jsonl instead"
+                )
             self.wb = openpyxl.Workbook(write_only=True)
             self.ws = self.wb.create_sheet("keywords")
-            self.ws.append([*header, *LABEL_COLUMNS])
+            self.cell = WriteOnlyCell
+            self._append_xlsx([*header, *self.names])
         self.header = list(header)
+
+    def _append_xlsx(self, values: list[str]) -> None:
+        """One sheet row, every value a text cell: never a formula, an error or a number."""
+        self.rows += 1
+        if self.rows > XLSX_MAX_ROWS:
+            raise ValueError(
+                f"{self.path}: more than {XLSX_MAX_ROWS - 1:,} rows do not fit in an Excel sheet "
+                f"(at most {XLSX_MAX_ROWS:,} with the header); write .csv or .jsonl instead"
+            )
+        row: list[Any] = []
+        for v in values:
+            v = xlsx_escape(v)
+            if len(v) > XLSX_MAX_CELL_CHARS:
+                raise ValueError(
+                    f"{self.path}: row {self.rows:,} has a value of {len(v):,} characters, over "
+                    f"Excel's {XLSX_MAX_CELL_CHARS:,} per cell; write .csv or .jsonl instead"
+                )
+            if v[:1] in ("=", "#"):
+                cell = self.cell(self.ws, value=v)
+                cell.data_type = "s"
+                row.append(cell)
+            else:
+                row.append(v)
+        self.ws.append(row)
 
     def write(self, fields: list[str], labels: list[str]) -> None:
         if self.fmt == "jsonl":
-            obj: dict[str, Any] = (
-                json.loads(fields[0])
-                if self.header[:1] == ["_json"]
-                else dict(zip(self.header, fields))
-            )
-            obj.update(zip(LABEL_COLUMNS, labels))
-            self.binary.write((json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8"))
+            added = dict(zip(self.names, labels))
+            if self.header[:1] == ["_json"]:  # the input line's own text, labels appended
+                body = fields[0][:-1].rstrip()
+                tail = json.dumps(added, ensure_ascii=False)[1:]
+                line = body + ("" if body.endswith("{") else ", ") + tail
+            else:
+                line = json.dumps(dict(zip(self.header, fields)) | added, ensure_ascii=False)
+            self.binary.write((line + "\n").encode("utf-8"))
         elif self.fmt == "xlsx":
-            self.ws.append([*fields, *labels])
+            self._append_xlsx([*fields, *labels])
         else:
-            self.csv.writerow([*fields, *labels])
+            self.write_many([fields], [labels])
 
     def write_lines(self, rows: list[list[str]], lines: list[str]) -> None:
         """Write rows with their tab-joined label lines (:func:`label_lines`).
@@ -207,6 +279,8 @@ class _Writer:
         few whole-chunk operations, as the csv writer would have written them; otherwise the
         chunk goes through the csv writer.
         """
+        if self.escape_formulas:
+            rows = [list(map(defuse_formula, r)) for r in rows]
         if self.text is not None:
             d = self.delimiter
             fields = "".join(chain.from_iterable(rows))
@@ -220,8 +294,26 @@ class _Writer:
         self.write_many(rows, list(map(str.split, lines, repeat("\t"))))
 
     def write_many(self, rows: list[list[str]], labels: list[list[str]]) -> None:
+        """Write rows with their label fields.
+
+        A row holding a carriage return is written with each field holding one quoted (the csv
+        module quotes only the line terminator's characters), so it reads back as one row.
+        """
         if self.text is not None:
-            self.csv.writerows(map(add, rows, labels))
+            full = list(map(add, rows, labels))
+            if not any("\r" in f for f in chain.from_iterable(full)):
+                self.csv.writerows(full)
+                return
+            buffer = io.StringIO()
+            quoting = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
+            for row in full:
+                if any("\r" in f for f in row):
+                    buffer.seek(0)
+                    buffer.truncate()
+                    quoting.writerow(row)
+                    self.text.write(buffer.getvalue()[:-2] + "\n")
+                else:
+                    self.csv.writerow(row)
         else:
             for fields, values in zip(rows, labels):
                 self.write(fields, values)
@@ -232,6 +324,41 @@ class _Writer:
             self.text.detach()
         elif self.fmt == "xlsx":
             self.wb.save(self.binary)
+
+    def abandon(self) -> None:
+        """After an error: remove the sheet openpyxl was writing to a temporary file."""
+        if self.fmt == "xlsx":
+            with contextlib.suppress(Exception):
+                self.ws.close()
+            with contextlib.suppress(Exception):
+                os.remove(self.ws._writer.out)
+
+
+LABEL_PREFIX = "intentkit_"
+"""The prefix of every label column when the input already has a column named like one."""
+
+
+def label_columns(header: Sequence[str], path: str = "<input>") -> tuple[str, ...]:
+    """The names of the label columns for an input with columns ``header``.
+
+    :data:`LABEL_COLUMNS` as they are, or all of them with :data:`LABEL_PREFIX` when the input
+    has a column of one of those names (exactly, case and all: Semrush's ``Intent`` is not
+    ``intent``), so no input value is overwritten or shadowed. An input with both a bare and a
+    prefixed name is refused.
+    """
+    taken = set(header)
+    if taken.isdisjoint(LABEL_COLUMNS):
+        return LABEL_COLUMNS
+    prefixed = tuple(LABEL_PREFIX + name for name in LABEL_COLUMNS)
+    both = [name for name in prefixed if name in taken]
+    if both:
+        raise InputError(
+            path,
+            1,
+            f"has columns named like intentkit's label columns both bare and with the prefix "
+            f"{LABEL_PREFIX!r} ({both[0]!r}); rename them",
+        )
+    return prefixed
 
 
 def _fit(fields: list[str], width: int, delimiter: str) -> list[str]:
@@ -256,16 +383,18 @@ def _chunks(
     rows = iter(table.rows)
     while chunk := list(islice(rows, CHUNK_ROWS)):
         kept: list[list[str]] = list(map(itemgetter(1), chunk))
-        if set(map(len, kept)) == {width}:  # no malformed rows: nothing to check one by one
+        if set(map(len, kept)) == {width} and not table.bad:  # nothing to check one by one
             stats.read += len(chunk)
             yield kept, list(map(itemgetter(key), kept))
             continue
         kept = []
         for line, fields in chunk:
             stats.read += 1
-            if table.format in ("csv", "tsv") and len(fields) != width:
-                stats.malformed += 1
+            problem = table.bad.pop(line, None)
+            if problem is None and len(fields) != width and table.format != "jsonl":
                 problem = f"{len(fields)} fields, the header has {width}"
+            if problem is not None:
+                stats.malformed += 1
                 if on_error == "fail":
                     raise InputError(table.path, line, problem)
                 if on_error == "skip":
@@ -273,7 +402,8 @@ def _chunks(
                     print(f"intentkit: {table.path}:{line}: {problem} (skipped)", file=sys.stderr)
                     continue
                 print(f"intentkit: {table.path}:{line}: {problem} (kept)", file=sys.stderr)
-                fields = _fit(fields, width, table.delimiter)
+                if len(fields) != width:
+                    fields = _fit(fields, width, table.delimiter)
             kept.append(fields)
         yield kept, [f[key] if key < len(f) else "" for f in kept]
 
@@ -297,11 +427,15 @@ def label(
     position: Any = None,
     summary: bool = False,
     n_jobs: int | None = 1,
+    escape_formulas: bool = False,
 ) -> Stats:
     """Label ``table`` into ``output`` (``None``: standard output); return the run's counts.
 
     ``n_jobs`` > 1 classifies chunks in worker processes while this one reads and writes.
     ``summary`` also counts the journey map (:attr:`Stats.summary`) as the rows stream past.
+    ``escape_formulas`` prefixes CSV/TSV fields a spreadsheet would run as formulas with ``'``
+    (:func:`defuse_formula`); XLSX output always holds text cells, never formulas. The label
+    columns are :func:`label_columns` of the output's header.
     """
     out_fmt = (
         format_of(output, fmt)
@@ -318,11 +452,24 @@ def label(
         if summary
         else None
     )
+    names = label_columns(
+        table.columns if table.columns is not None and not only_keyword else header, table.path
+    )
+    if table.columns is not None and not only_keyword:
+        table.reserved = frozenset(names)
     target = AtomicOutput(output) if output else None
     binary = target.binary if target else sys.stdout.buffer
-    writer = _Writer(out_fmt, binary, header)
     started = time.perf_counter()
+    writer: _Writer | None = None
     try:
+        writer = _Writer(
+            out_fmt,
+            binary,
+            header,
+            names,
+            escape_formulas=escape_formulas,
+            path=output or "<stdout>",
+        )
         with gc_paused():
             chunks = _chunks(table, stats, on_error)
             for kept, (lines, d) in map_chunks(_label_chunk, clf, chunks, n_jobs):
@@ -339,6 +486,8 @@ def label(
         else:
             sys.stdout.flush()
     except BaseException:
+        if writer is not None:
+            writer.abandon()
         if target:
             target.abort()
         raise

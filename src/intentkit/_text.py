@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 MAX_KEYWORD_CHARS = 512
 """Keywords are cut to this many characters before normalisation, so cost is bounded."""
@@ -39,6 +40,35 @@ def tokenize(text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
     text = _NON_TOKEN.sub(" ", text)
     return [t for t in (w.strip(_EDGE) for w in text.split()) if t]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which no UTF-8 output can hold) replaced by U+FFFD.
+
+    Lone surrogates come from undecodable command-line bytes (``surrogateescape``) or from JSON
+    escapes of half a pair; a valid pair is already one character in a Python string.
+    """
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def read_small_text(path: str | Path, limit: int, what: str) -> str:
+    """The UTF-8 text of a file that should be small (a framework, a list of names).
+
+    At most ``limit`` bytes are read, so ``/dev/zero`` or a runaway file is an error rather than
+    unbounded memory; a pipe (``--brands <(...)``) is read like a file. Errors name the file.
+    """
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path}: larger than {limit >> 20} MiB; too large for {what}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        raise ValueError(f"{path}: not UTF-8 text (byte {bom + e.start + 1})") from None
 
 
 def fold(text: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intentkit._features import CUE_SETS as CUE_SETS
+from intentkit._text import read_small_text
 from intentkit.types import Classification, Intent, Level
 
 INTENT_LEVEL: dict[Intent, Level] = {
@@ -124,10 +125,14 @@ class Framework(BaseModel):
     def from_file(cls, path: str | Path) -> Framework:
         """Load a framework from a ``.json`` or ``.toml`` file; ``ValueError`` names the file."""
         path = Path(path)
-        text = path.read_text(encoding="utf-8")
+        text = read_small_text(path, 1 << 20, "a framework file")
         try:
             data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
             return cls.model_validate(data)
+        except RecursionError:
+            raise ValueError(
+                f"{path}:{_deep_line(text)}: not a valid framework: nested too deeply to read"
+            ) from None
         except ValidationError as e:
             raise ValueError(f"{path}: not a valid framework: {_one_line(e)}") from None
         except ValueError as e:
@@ -145,6 +150,30 @@ class Framework(BaseModel):
         if found and "retention" in self.cues:
             return self.cues["retention"]
         return None
+
+
+def _deep_line(text: str, limit: int = 100) -> int:
+    """The line where brackets outside strings first nest deeper than ``limit`` (else 1)."""
+    depth, line, quote, escaped = 0, 1, "", False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return 1
 
 
 def _load_toml(text: str) -> Any:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
+
+from intentkit._text import replace_surrogates
 
 Language = Literal["en", "sv", "unknown"]
 
@@ -70,7 +72,7 @@ class Classification(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     keyword: str
-    """The keyword exactly as given."""
+    """The keyword exactly as given (serialised with lone surrogates as U+FFFD, see below)."""
     intent: Intent | None
     """The most probable intent; ``None`` when the keyword has no letters or digits (empty,
     whitespace or punctuation only), in which case every probability is 0.2."""
@@ -92,6 +94,14 @@ class Classification(BaseModel):
     """The conversion-likelihood prior of the keyword."""
     model_version: str
     """The version of the model that produced this result."""
+
+    @field_serializer("keyword")
+    def _utf8_keyword(self, keyword: str) -> str:
+        """The keyword with lone surrogates as U+FFFD, which UTF-8 JSON can hold.
+
+        A lone surrogate comes from undecodable command-line bytes or half a JSON escape pair.
+        """
+        return replace_surrogates(keyword)
 
 
 class FeatureContribution(BaseModel):
@@ -117,7 +127,7 @@ class Explanation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     keyword: str
-    """The keyword exactly as given."""
+    """The keyword exactly as given (serialised with lone surrogates as U+FFFD)."""
     intent: Intent | None
     """The predicted intent, as :attr:`Classification.intent`."""
     logits: dict[Intent, float]
@@ -126,3 +136,7 @@ class Explanation(BaseModel):
     """The intercept of each intent: the score of a keyword with no known features."""
     features: list[FeatureContribution]
     """Every known feature of the keyword, largest absolute contribution to :attr:`intent` first."""
+
+    @field_serializer("keyword")
+    def _utf8_keyword(self, keyword: str) -> str:
+        return replace_surrogates(keyword)
