@@ -28,7 +28,7 @@ import pickle
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -224,8 +224,8 @@ def label(
     column: str = "keyword",
     *,
     model: str | Path | None = None,
-    brands: list[str] | tuple[str, ...] | None = None,
-    places: list[str] | tuple[str, ...] | None = None,
+    brands: Iterable[str] | None = None,
+    places: Iterable[str] | None = None,
     framework: str | Framework | Mapping[str, Any] | None = None,
     priors: Mapping[Intent, float] | Mapping[str, float] | None = None,
 ) -> DataFrame:
