@@ -1,9 +1,12 @@
 """Apache Spark and Arrow support: label keyword tables where they already are.
 
 :func:`label` adds the label columns of ``intentkit label`` to a Spark DataFrame with
-``mapInPandas``: each executor's Python workers label Arrow batches of rows, and no row passes
-through the driver. :func:`label_arrow` does the same for one Arrow record batch, for Polars,
-DuckDB or any Arrow user.
+``mapInArrow``: each executor's Python workers label Arrow record batches of rows with
+:func:`label_arrow`, and no row passes through the driver. ``mapInArrow`` rather than
+``mapInPandas``: a round trip through pandas turns a NaN in any other double column into null
+(pandas does not tell them apart), and the other columns must come back as they were; it also
+skips a conversion of every batch. :func:`label_arrow` is there for Polars, DuckDB or any Arrow
+user too.
 
 The label columns are those ``intentkit label`` writes, in its order, with its values:
 ``intent``, ``secondary``, ``language``, ``stage`` and ``conversion_level`` are strings;
@@ -13,10 +16,10 @@ string or a null gets ``""`` in the string columns and null in the number column
 empty cells); its row is kept. A keyword column that is not of a string type raises ``TypeError``.
 
 The executors' Python workers are the interpreter named by ``PYSPARK_PYTHON`` (else ``python3`` on
-their path), which must have intentkit, pyarrow and pandas installed: without them the job fails
-with "No module named 'pyarrow'".
+their path), which must have intentkit and pyarrow installed: without them the job fails with
+"No module named 'pyarrow'".
 
-pyspark, pyarrow and pandas are imported when these functions are called, never by
+pyspark and pyarrow are imported when these functions are called, never by
 ``import intentkit``: ``pip install "intentkit-seo[spark]"``.
 """
 
@@ -55,8 +58,8 @@ _KEEP = 8
 _classifiers: dict[str, IntentClassifier] = {}
 """In an executor's Python worker: the classifiers built so far, by :attr:`_Options.key`."""
 _classifiers_lock = threading.Lock()
-_staged: dict[str, str] = {}
-"""On the driver: model file digest to the name it was added to the Spark job under."""
+_staged: set[tuple[str, str]] = set()
+"""On the driver: the Spark applications (or Connect sessions) and model digests already added."""
 _staging_dir: Path | None = None
 
 
@@ -186,36 +189,42 @@ def _classifier(options: _Options) -> IntentClassifier:
         return clf
 
 
-def _label_frames(options: _Options, column: str, frames: Iterator[Any]) -> Iterator[Any]:
-    pd = _require("pandas")
+def _label_batches(options: _Options, column: str, batches: Iterator[Any]) -> Iterator[Any]:
     clf = _classifier(options)
-    for frame in frames:
-        labels = _labels(_keywords(frame[column].tolist()), clf).to_pandas()
-        labels.index = frame.index
-        yield pd.concat([frame, labels], axis=1)
+    for batch in batches:
+        yield label_arrow(batch, column, classifier=clf)
 
 
 def _stage_model(spark: Any, path: Path) -> tuple[str, str]:
-    """Add the model file to the Spark job once, under a name unique to its content.
+    """Add the model file to the Spark application once, under a name unique to its content.
 
-    Returns the name executors find it under with ``SparkFiles.get`` and its SHA-256.
+    Returns the name executors find it under with ``SparkFiles.get`` and its SHA-256. The copy
+    lives in a temporary directory of the driver, removed when the driver's Python exits.
     """
     global _staging_dir
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest in _staged:
-        return _staged[digest], digest
-    if _staging_dir is None:
-        _staging_dir = Path(tempfile.mkdtemp(prefix="intentkit-spark-"))
-    name = f"intentkit-{digest[:16]}.npz"
-    staged = _staging_dir / name
-    shutil.copyfile(path, staged)
     try:
         context = spark.sparkContext
+        app = f"app:{context.applicationId}"
     except Exception:  # Spark Connect has no SparkContext; it ships files as artifacts.
+        context = None
+        app = f"session:{spark.session_id}"
+    name = f"intentkit-{digest[:16]}.npz"
+    if (app, digest) in _staged:
+        return name, digest
+    if _staging_dir is None:
+        import atexit
+
+        _staging_dir = Path(tempfile.mkdtemp(prefix="intentkit-spark-"))
+        atexit.register(shutil.rmtree, _staging_dir, ignore_errors=True)
+    staged = _staging_dir / name
+    if not staged.exists():
+        shutil.copyfile(path, staged)
+    if context is None:
         spark.addArtifacts(str(staged), file=True)
     else:
         context.addFile(str(staged))
-    _staged[digest] = name
+    _staged.add((app, digest))
     return name, digest
 
 
@@ -248,7 +257,6 @@ def label(
     """
     _require("pyspark")
     _require("pyarrow")
-    _require("pandas")
     from pyspark.sql.types import DoubleType, NullType, StringType, StructField, StructType
 
     from intentkit._classifier import IntentClassifier
@@ -293,4 +301,4 @@ def label(
             ),
         ]
     )
-    return df.mapInPandas(partial(_label_frames, options, column), schema)
+    return df.mapInArrow(partial(_label_batches, options, column), schema)
