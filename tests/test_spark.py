@@ -207,6 +207,26 @@ def test_spark_null_empty_and_blank_keywords_keep_their_rows(spark: Any) -> None
     assert rows[4]["intent"] == "navigational"
 
 
+def test_spark_keeps_other_columns_of_every_type_as_they_are(spark: Any) -> None:
+    import intentkit.spark
+
+    df = spark.sql(
+        "SELECT * FROM VALUES "
+        "(1, CAST(NULL AS BIGINT), 1.5D, CAST(2.25 AS DECIMAL(10, 2)), DATE'2026-01-31', "
+        " TIMESTAMP'2026-01-31 23:59:59.123456', array('a', NULL), map('k', 1), "
+        " named_struct('x', 1, 'y', 'z'), X'00FF', true, 'pizza near me'), "
+        "(NULL, 9007199254740993, CAST('NaN' AS DOUBLE), NULL, NULL, NULL, NULL, NULL, NULL, "
+        " NULL, NULL, NULL) "
+        "AS t(i, b, d, dec, day, ts, arr, m, st, bin, flag, keyword)"
+    )
+    out = intentkit.spark.label(df)
+    assert out.schema.fields[: len(df.columns)] == df.schema.fields
+    # repr: a NaN is not equal to itself; it must still be a NaN, not turned into null
+    assert repr(out.drop(*LABEL_COLUMNS).collect()) == repr(df.collect())
+    assert "d=nan" in repr(df.collect())
+    assert [r["intent"] for r in out.collect()] == ["local", ""]
+
+
 def test_spark_rejects_a_missing_or_non_string_column_and_label_clashes(spark: Any) -> None:
     import intentkit.spark
 
@@ -312,3 +332,28 @@ def test_spark_labels_2m_rows_generated_in_spark_with_flat_driver_memory(
 def rss() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_spark_user_model_reaches_the_executors_of_a_new_session_too(
+    spark: Any, tmp_path: Path
+) -> None:
+    """Last in the file: it stops the module's session (a notebook restarting Spark)."""
+    from pyspark.sql import SparkSession
+
+    import intentkit.spark
+
+    model = tmp_path / "mine.npz"
+    tiny_model().save(model)
+    kws = ["buy pizza malmö", "how best"]
+    mine = expected(kws, IntentClassifier(model=model))
+    df = spark.createDataFrame([(k,) for k in kws], "keyword string")
+    assert labels_of(intentkit.spark.label(df, model=model)) == mine
+    spark.stop()
+    again = (
+        SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false").getOrCreate()
+    )
+    try:
+        df = again.createDataFrame([(k,) for k in kws], "keyword string")
+        assert labels_of(intentkit.spark.label(df, model=model)) == mine
+    finally:
+        again.stop()
