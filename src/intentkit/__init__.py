@@ -64,8 +64,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "spark":  # intentkit.spark without an import of its own; it imports pyspark lazily
+        return importlib.import_module("intentkit.spark")
     raise AttributeError(f"module 'intentkit' has no attribute {name!r}")
