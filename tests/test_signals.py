@@ -104,6 +104,18 @@ def test_sigterm_and_sighup_mid_run_leave_no_output(
     assert wait_for(lambda: not any(alive(w) for w in started))
 
 
+def test_sigint_mid_run_leaves_no_output(tiny_path: Path, tmp_path: Path) -> None:
+    """Interrupted mid-run (rows read, standard input still open, so the run cannot have
+    finished): no output file, no temporary file, exit code 130."""
+    out = tmp_path / "o.csv"
+    proc = start_label(tiny_path, out, "1")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err
+    assert not out.exists() and no_temp_files(tmp_path)
+
+
 def test_a_killed_worker_ends_label_with_one_line(tiny_path: Path, tmp_path: Path) -> None:
     """What the OOM killer does: SIGKILL of one worker; the run ends, nothing is written."""
     out = tmp_path / "o.csv"
