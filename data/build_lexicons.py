@@ -99,6 +99,13 @@ Rules common to every file
     files (flags stripped) that are entirely lower case (capitalised entries are proper nouns),
     have a letter and no digit. ``source`` is ``en`` (in both), ``en-us`` or ``en-gb``.
 
+``product_heads_sv.tsv`` -- ``head  forms  compounds  examples``
+    Kelly nouns that are the head (last part) of at least three one-word Swedish product names
+    ("ställ" of "akvarieställ", "blomställ" ...), so that an unknown compound ending in one is a
+    product ("klätter|båge"); ``compounds`` is how many names, ``examples`` up to three of them.
+    Heads that are product names themselves and abstract heads (``ABSTRACT_HEADS``) are left out.
+    See ``build_product_heads``.
+
 ``words_sv.tsv`` -- ``word  lemma  pos  cefr``
     Swedish Kelly list: one row per lemma (``pos`` the word class without gender, ``cefr`` the
     level; a lemma listed twice keeps its lowest level), plus rows for inflected forms: nouns
@@ -1448,6 +1455,103 @@ def build_words_sv(
 
 
 # ---------------------------------------------------------------------------------------------
+# product_heads_sv.tsv (derived from products_sv.tsv and Kelly)
+# ---------------------------------------------------------------------------------------------
+
+HEAD_MIN_COMPOUNDS = 3
+ABSTRACT_HEADS = {
+    "aktivitet",
+    "ande",
+    "anordning",
+    "blandning",
+    "borttagning",
+    "bruk",
+    "disk",
+    "droppe",
+    "enhet",
+    "fiber",
+    "form",
+    "givare",
+    "guide",
+    "hantering",
+    "inlägg",
+    "klapp",
+    "kort",
+    "lager",
+    "ledare",
+    "lina",
+    "material",
+    "märke",
+    "paket",
+    "pass",
+    "produkt",
+    "program",
+    "programvara",
+    "rengöring",
+    "sats",
+    "service",
+    "skit",
+    "station",
+    "steg",
+    "stopp",
+    "stöd",
+    "säkerhet",
+    "test",
+    "tillskott",
+    "tjänst",
+    "tvätt",
+    "verk",
+    "vård",
+}
+"""Heads whose compounds are often not goods one buys ("körkort", "hudvård", "arbetsgivare",
+"busstation", "tv-paket"), or that a wrong split finds ("biltvätts|kit" read as "skit")."""
+
+
+def sv_modifier(prefix: str, words: set[str]) -> bool:
+    """Whether ``prefix`` can be the first part of a compound: a word, with or without a link."""
+    candidates = [prefix, prefix + "a", prefix + "e"]
+    if prefix.endswith("s"):
+        candidates += [prefix[:-1], prefix[:-1] + "e", prefix[:-1] + "a"]
+    return any(c in words for c in candidates)
+
+
+def build_product_heads(
+    products_sv: list[Row], nouns: dict[str, str], words: set[str]
+) -> list[Row]:
+    """Rows of ``product_heads_sv.tsv``: Kelly nouns that end many one-word product names.
+
+    A Swedish compound's last part is its head ("akvarie|ställ", "blom|ställ"): a noun that is
+    the head of at least :data:`HEAD_MIN_COMPOUNDS` product names is a word for goods, so an
+    unknown compound ending in it is a product too ("klätter|båge", "kompost|kvarn"). Each name
+    counts once, for its longest ending that is a Kelly noun after a first part that is a word
+    (optionally with a linking -s, or without its final -a/-e: "flick|cykel").
+    """
+    product_terms = {row[0] for row in products_sv}
+    known = words | product_terms
+    compounds: dict[str, set[str]] = defaultdict(set)
+    for term in product_terms:
+        if not term.isalpha():
+            continue
+        for i in range(2, len(term) - 3):
+            head = term[i:]
+            if head in nouns and sv_modifier(term[:i], known):
+                compounds[head].add(term)
+                break
+    return [
+        (
+            head,
+            join_sorted(sv_noun_forms(head, nouns[head]) - {head}, "|"),
+            str(len(found)),
+            join_sorted(sorted(found)[:3], "|"),
+        )
+        for head, found in sorted(compounds.items())
+        if len(found) >= HEAD_MIN_COMPOUNDS
+        and head not in ABSTRACT_HEADS
+        and head not in product_terms
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
 # Self-check and main
 # ---------------------------------------------------------------------------------------------
 
@@ -1509,6 +1613,8 @@ def main() -> None:
     products_en = build_products(categories, "en", dictionary, nouns, observed)
     products_sv = build_products(categories, "sv", dictionary, nouns, observed)
     words_sv = build_words_sv(kelly, nouns, observed)
+    sv_words = {row[0] for row in words_sv} | dictionary
+    product_heads = build_product_heads(products_sv, nouns, sv_words)
     outputs: list[tuple[str, Row, list[Row]]] = [
         ("chains.tsv", ("name", "brand", "category", "countries", "wikidata"), chains),
         ("cars.tsv", ("make", "model", "name", "kind"), build_cars(knowledge)),
@@ -1517,6 +1623,7 @@ def main() -> None:
         ("places.tsv", ("name", "kind", "country", "region"), build_places(knowledge)),
         ("words_en.tsv", ("word", "source"), words_en),
         ("words_sv.tsv", ("word", "lemma", "pos", "cefr"), words_sv),
+        ("product_heads_sv.tsv", ("head", "forms", "compounds", "examples"), product_heads),
     ]
     for filename, header, rows in outputs:
         count = write_tsv(OUT_DIR / filename, header, rows)

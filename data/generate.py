@@ -62,7 +62,8 @@ def _t(lang: str, intent: str, patterns: list[str], intent2: str = "") -> list[T
 
 
 # Slots: {product} {plural} {definite} (a thing or plan), {service} (a professional), {venue}
-# (a place one visits), {topic}, {brand} {brand2} (same vertical), {domain}, {place}, {year}.
+# (a place one visits), {topic}, {brand} {brand2} (same vertical), {domain}, {place}, {year},
+# {attraction} (a named sight: Swedish ones in Swedish templates, the others in English).
 TEMPLATES: list[Template] = [
     *_t(
         "sv",
@@ -201,6 +202,8 @@ TEMPLATES: list[Template] = [
         ],
     ),
     *_t("en", "transactional", ["book a {service} in {place}"], intent2="local"),
+    # "download" is a transactional cue, also after a brand (the taxonomy's table).
+    *_t("en", "transactional", ["{brand} app download"], intent2="navigational"),
     *_t(
         "en",
         "navigational",
@@ -210,7 +213,6 @@ TEMPLATES: list[Template] = [
             "{brand} customer service",
             "{brand} sign in",
             "{domain}",
-            "{brand} app download",
             "{brand} account",
         ],
     ),
@@ -277,6 +279,15 @@ TEMPLATES += [
     *_t("en", "local", ["{service} {openplace}", "{service} in {openplace}"]),
     *_t("en", "local", ["{service}", "{venue}"], intent2="commercial"),
     *_t("en", "navigational", ["{chain}", "{shop}"]),
+    # A named attraction is a place to visit; its history and ghosts are things to read.
+    *_t("sv", "local", ["{attraction}", "var ligger {attraction}"], intent2="informational"),
+    *_t("sv", "local", ["{attraction} öppettider"]),
+    *_t("sv", "informational", ["{attraction} historia", "spöken på {attraction}"]),
+    *_t("sv", "transactional", ["{attraction} biljetter"], intent2="local"),
+    *_t("en", "local", ["{attraction}", "where is {attraction}"], intent2="informational"),
+    *_t("en", "local", ["{attraction} opening times"]),
+    *_t("en", "informational", ["{attraction} history", "{attraction} ghost stories"]),
+    *_t("en", "transactional", ["{attraction} tickets"], intent2="local"),
 ]
 
 SHOPIFY_VERTICALS = {
@@ -356,6 +367,12 @@ def generate() -> list[Row]:
             if r["term"].count(" ") < 2:
                 top = r["path"].split(" > ")[0]
                 open_products[lang].append((r["term"], SHOPIFY_VERTICALS.get(top, "general")))
+    attractions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    apart = held_apart(HERE)
+    for r in _read("attractions.tsv", "name", "country"):
+        if held_apart_key(r["name"]) in apart:
+            continue  # a name that is itself a measured keyword is not wrapped in templates
+        attractions["sv" if r["country"] == "se" else "en"].append((r["name"], "travel"))
     towns = _read("open/places.tsv", "name", "kind", "country")
     open_places = {
         "sv": [r["name"] for r in towns if r["kind"] == "postal_town"],
@@ -386,6 +403,7 @@ def generate() -> list[Row]:
                 ("chain", named["chain"] + named["shop"]),
                 ("model", models),
                 ("openproduct", open_products[tpl.lang]),
+                ("attraction", attractions[tpl.lang]),
             ):
                 if "{" + slot + "}" in pattern:
                     slots[slot], vertical = rng.choice(pool_of)

@@ -39,6 +39,7 @@ LEXICONS = (
     ("open/products_sv.tsv", ""),
     ("open/words_en.tsv", "source"),
     ("open/words_sv.tsv", "pos"),
+    ("open/product_heads_sv.tsv", ""),
 )
 """Each lexicon file and the column its rows are counted by (none: rows only)."""
 

@@ -126,3 +126,23 @@ def test_hand_rows_are_not_copied_from_the_shared_data() -> None:
         pytest.skip("../shared/data is not beside the repository")
     copied = [r["keyword"] for r in rows() if r["source"] == "hand" and r["keyword"] in shared]
     assert copied == []
+
+
+def test_product_heads_are_nouns_that_end_many_product_names() -> None:
+    build = load("build_lexicons")
+    products = [(t, "", "", "") for t in ("akvarieställ", "blomställ", "cykelställ", "kvarn")]
+    products += [(t, "", "", "") for t in ("pepparkvarn", "kaffekvarn", "saltkvarn")]
+    products += [(t, "", "", "") for t in ("arbetskort", "presentkort", "bildkort")]
+    nouns = {"ställ": "ett", "kvarn": "en", "kort": "ett"}
+    words = {"akvarium", "akvarie", "blom", "cykel", "peppar", "kaffe", "arbete", "present", "bild", "salt"}
+    heads = {row[0]: row for row in build.build_product_heads(products, nouns, words)}
+    assert set(heads) == {"ställ"}  # kvarn: a product name itself; kort: not goods
+    assert heads["ställ"][2] == "3"
+    assert {"ställen", "ställets"} & set(heads["ställ"][1].split("|"))
+    # Two compounds are not enough, and "xq" is no word, so "xqkvarn" does not count.
+    products = [(t, "", "", "") for t in ("pepparkvarn", "kaffekvarn", "xqkvarn")]
+    assert build.build_product_heads(products, nouns, words) == []
+    products.append(("bönkvarn", "", "", ""))
+    assert build.build_product_heads(products, nouns, words) == []
+    # "bön|kvarn" is "böna" without its -a.
+    assert [r[0] for r in build.build_product_heads(products, nouns, words | {"böna"})] == ["kvarn"]
