@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--brands", help="a file of your own brand names, one per line")
         sp.add_argument("--places", help="a file of your own place names, one per line")
+        sp.add_argument(
+            "--audiences",
+            help="a .json/.toml file of your own audiences and their cues (default: built-in)",
+        )
 
     def jobs_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
@@ -177,6 +181,7 @@ def _names(path: str | None) -> list[str]:
 
 def _classifier(args: argparse.Namespace) -> Any:
     from intentkit._classifier import IntentClassifier
+    from intentkit.audience import Audiences
     from intentkit.journey import Framework
 
     framework: Any = args.framework
@@ -187,6 +192,7 @@ def _classifier(args: argparse.Namespace) -> Any:
         brands=_names(args.brands),
         places=_names(args.places),
         framework=framework,
+        audiences=Audiences.from_file(args.audiences) if args.audiences else None,
     )
 
 
@@ -203,14 +209,14 @@ def _classify(args: argparse.Namespace) -> int:
     width = max([len("keyword"), *(min(len(r.keyword), 50) for r in results)])
     out.write(
         f"{'keyword':<{width}}  {'intent':<13}  {'conf':>5}  {'lang':<7}  {'stage':<13}  "
-        f"{'conv':<6}  secondary\n"
+        f"{'conv':<6}  {'audience':<15}  secondary\n"
     )
     for r in results:
         intent = r.intent.value if r.intent else "-"
         second = ",".join(s.value for s in r.secondary)
         out.write(
             f"{replace_surrogates(r.keyword[:50]):<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
-            f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n"
+            f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {r.audience or '-':<15}  {second}\n"
         )
     return 0
 
@@ -262,6 +268,18 @@ def _summary_text(summary: Any) -> str:
         lines.append(
             f"  expected conversions (volume x conversion score): {summary.expected_conversions:,.1f}"
         )
+    if summary.audiences:
+        stages = list(summary.stages)
+        lines.append(
+            f"  {'audience':<15} {'keywords':>9}"
+            + (f" {'volume':>14}" if has_volume else "")
+            + "  "
+            + " / ".join(stages)
+        )
+        for name, part in summary.audiences.items():
+            vol = f" {sum(part.stage_volume.values()):>14,.0f}" if has_volume else ""
+            per_stage = " / ".join(f"{part.stages.get(s, 0):,}" for s in stages)
+            lines.append(f"  {name:<15} {part.keywords:>9,}{vol}  {per_stage}")
     return "\n".join(lines)
 
 
