@@ -29,7 +29,7 @@ from intentkit._features import Featurizer
 from intentkit._model import FloatArray, Model, load_model
 from intentkit._parallel import gc_paused, map_chunks
 from intentkit._scorer import Scorer
-from intentkit.audience import Audiences, resolve_audiences
+from intentkit.audience import AUDIENCES, Audiences, resolve_audiences
 from intentkit.errors import ModelFileError
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
@@ -174,10 +174,13 @@ class IntentClassifier:
         state = self.__dict__.copy()
         state["_state"] = None
         del state["_lock"]
+        if state["audiences"] is AUDIENCES:
+            state["audiences"] = None  # the worker has the built-in ones
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.audiences = resolve_audiences(self.audiences)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
