@@ -130,6 +130,22 @@ def _parser() -> argparse.ArgumentParser:
     model_opts(s)
     jobs_opt(s)
 
+    r = sub.add_parser(
+        "report", help="write the journey map of a keyword file as a self-contained HTML page"
+    )
+    input_opts(r)
+    r.add_argument(
+        "-o", "--output", default="report.html", help="the HTML file (default: report.html)"
+    )
+    r.add_argument(
+        "--lang",
+        choices=("en", "sv"),
+        default="en",
+        help="the page's language and number format (default: en)",
+    )
+    model_opts(r)
+    jobs_opt(r)
+
     t = sub.add_parser("train", help="train a model from data/ or from a labelled file")
     t.add_argument(
         "data",
@@ -360,6 +376,27 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from intentkit._report import render, report_table, write_page
+
+    clf = _classifier(args)
+    table, binary, _ = _open_input(args)
+    try:
+        _refuse_same_file(binary, args.input, args.output)
+        data = report_table(table, clf, n_jobs=args.jobs)
+    finally:
+        binary.close()
+    page = render(data, args.lang)
+    write_page(page, args.output)
+    s = data.summary
+    print(
+        f"intentkit: wrote {args.output} ({len(page.encode()):,} bytes): {s.keywords:,} rows, "
+        f"{s.keywords - s.empty:,} labelled",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from intentkit._train import train_directory, train_file
 
@@ -422,6 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "classify": _classify,
         "label": _label,
         "summary": _summary,
+        "report": _report,
         "train": _train,
         "evaluate": _evaluate,
         "info": _info,
