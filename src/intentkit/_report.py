@@ -443,8 +443,10 @@ svg{display:block;width:100%;height:auto;max-width:28rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.25rem 0 1rem}
 th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #e6ebf0;vertical-align:top}
 th{font-weight:600;background:#f4f7fa}
-td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-td.kw{overflow-wrap:anywhere}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
+td.kw{overflow-wrap:anywhere;width:40%}
+th{overflow-wrap:anywhere;hyphens:auto}
 .swatch{display:inline-block;width:.7em;height:.7em;border-radius:2px;margin-right:.35em;vertical-align:baseline}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.25rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -517,7 +519,12 @@ def render(data: ReportData, lang: str = "en") -> str:
         "style-src 'unsafe-inline'; img-src data:\">"
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body><main>"
     )
-    out.append(f"<header><h1>{esc(title)}</h1>")
+    shown = (
+        f' {esc(t["of"])} <span data-meta="input">{esc(Path(data.source).name)}</span>'
+        if data.source
+        else ""
+    )
+    out.append(f"<header><h1>{esc(t['title'])}{shown}</h1>")
     out.append(
         f'<p class="sub">{word("framework")}: {esc(s.framework)} · {word("date")}: '
         f'<time datetime="{data.date}" data-meta="date">{data.date}</time></p></header>'
