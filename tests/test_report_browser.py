@@ -202,12 +202,12 @@ def _check(browser: Any, source: Path, lang: str, tmp_path: Path, shot: str) -> 
         "[...t.querySelectorAll('tr td:first-child')].map(td => td.innerText.trim()))"
     )
     audiences = [a for a, part in summary["audiences"].items() if part["keywords"]]
-    assert len(funnels) == len(tables) == len(audiences) >= 1
+    assert len(funnels) == len(tables) == len(audiences) + 1 >= 2  # all, then each audience
     assert all(f == names for f in funnels) and all(t == names for t in tables)
     from selenium.webdriver.common.by import By
 
     charts = browser.find_elements(By.CSS_SELECTOR, "svg")
-    assert len(charts) >= len(audiences) + 1
+    assert len(charts) >= len(audiences) + 2
     for chart in charts:
         assert chart.get_attribute("role") == "img"
         assert chart.accessible_name.strip()

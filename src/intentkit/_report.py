@@ -277,6 +277,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "of": "of",
         "overview": "Overview",
         "keywords": "keywords",
+        "keyword_one": "keyword",
+        "all_audiences": "All audiences",
         "Keywords": "Keywords",
         "labelled": "labelled",
         "empty": "without letters or digits",
@@ -284,7 +286,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "expected": "Expected conversions",
         "expected_note": "search volume × conversion prior, summed",
         "journey": "The journey map",
-        "journey_note": "Keywords per stage of the {framework} framework, for each audience with keywords. "
+        "journey_note": "Keywords per stage of the {framework} framework, for all keywords and for each audience with keywords. "
         "The funnel's bars are proportional to {measure}.",
         "by_volume": "search volume",
         "by_keywords": "the number of keywords",
@@ -340,6 +342,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "of": "av",
         "overview": "Översikt",
         "keywords": "sökord",
+        "keyword_one": "sökord",
+        "all_audiences": "Alla målgrupper",
         "Keywords": "Sökord",
         "labelled": "märkta",
         "empty": "utan bokstäver eller siffror",
@@ -347,7 +351,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "expected": "Förväntade konverteringar",
         "expected_note": "sökvolym × konverteringssannolikhet, summerat",
         "journey": "Kundresan steg för steg",
-        "journey_note": "Sökord per steg i ramverket {framework}, för varje målgrupp med sökord. "
+        "journey_note": "Sökord per steg i ramverket {framework}, för alla sökord och för varje målgrupp med sökord. "
         "Trattens staplar är proportionella mot {measure}.",
         "by_volume": "sökvolymen",
         "by_keywords": "antalet sökord",
@@ -554,15 +558,20 @@ def render(data: ReportData, lang: str = "en") -> str:
     out.append(
         f'<p class="note">{t["journey_note"].format(framework=esc(s.framework), measure=measure)}</p>'
     )
-    parts = s.audiences or {}
-    for a_i, (name, part) in enumerate(parts.items()):
-        if part.keywords == 0:
-            continue
-        base = f"audiences.{name}"
+    entries: list[tuple[str, str, JourneySummary, str, int]] = [
+        ("all_audiences", "", s, "labelled", labelled)
+    ]
+    entries += [
+        (name, f"audiences.{name}.", part, f"audiences.{name}.keywords", part.keywords)
+        for name, part in (s.audiences or {}).items()
+        if part.keywords
+    ]
+    for a_i, (name, prefix, part, count_key, count) in enumerate(entries):
         head_id = f"h-aud-{a_i}"
+        unit = word("keyword_one" if count == 1 else "keywords")
         out.append(
-            f'<h3 id="{head_id}">{word(name)} · <span data-k="{esc(base)}.keywords">'
-            f"{f.int(part.keywords)}</span> {word('keywords')}</h3>"
+            f'<h3 id="{head_id}">{word(name)} · <span data-k="{esc(count_key)}">'
+            f"{f.int(count)}</span> {unit}</h3>"
         )
         sizes = [
             (part.stage_volume or {}).get(st, 0.0) if with_volume else part.stages.get(st, 0)
@@ -576,24 +585,21 @@ def render(data: ReportData, lang: str = "en") -> str:
             + (f"<th class=n>{word('volume')}</th>" if with_volume else "")
             + f"<th class=n>{word('share')}</th></tr>"
         ]
-        whole = f"{base}.stage_volume" if with_volume else f"{base}.keywords"
         for k, st in enumerate(part.stages):
             colour = _STAGE_COLOURS[k % len(_STAGE_COLOURS)]
             cells = [
                 f'<td><span class="swatch" style="background:{colour}"></span>{word(st)}</td>',
-                num(f.int(part.stages[st]), f"{base}.stages.{st}"),
+                num(f.int(part.stages[st]), f"{prefix}stages.{st}"),
             ]
             if with_volume and part.stage_volume is not None:
-                cells.append(num(f.int(part.stage_volume[st]), f"{base}.stage_volume.{st}"))
+                cells.append(num(f.int(part.stage_volume[st]), f"{prefix}stage_volume.{st}"))
                 share = pct(
-                    f"{base}.stage_volume.{st}",
-                    whole,
+                    f"{prefix}stage_volume.{st}",
+                    f"{prefix}stage_volume",
                     f.pct(part.stage_volume[st], sum(part.stage_volume.values())),
                 )
             else:
-                share = pct(
-                    f"{base}.stages.{st}", whole, f.pct(part.stages[st], part.keywords)
-                )
+                share = pct(f"{prefix}stages.{st}", count_key, f.pct(part.stages[st], count))
             cells.append(share)
             rows.append("<tr>" + "".join(cells) + "</tr>")
         out.append(f'<table aria-labelledby="{head_id}">' + "".join(rows) + "</table></div>")
@@ -711,8 +717,9 @@ def render(data: ReportData, lang: str = "en") -> str:
 
 
 def _funnel_svg(stages: list[str], sizes: Sequence[float], word: Any, label: str, key: str) -> str:
-    """A funnel of centred bars, one per stage, widths proportional to ``sizes``."""
-    width, bar, gap = 320, 34, 6
+    """A funnel of centred bars, one per stage, widths proportional to ``sizes``; names on the left."""
+    width, left, bar, gap = 360, 118, 30, 6
+    room = width - left
     height = len(stages) * (bar + gap)
     top = max(sizes) if sizes and max(sizes) > 0 else 1.0
     parts = [
@@ -720,13 +727,13 @@ def _funnel_svg(stages: list[str], sizes: Sequence[float], word: Any, label: str
         f'xmlns="http://www.w3.org/2000/svg"><title id="{key}-t">{html.escape(label)}</title>'
     ]
     for k, (stage, size) in enumerate(zip(stages, sizes)):
-        w = max(width * size / top, 2.0) if size > 0 else 2.0
-        x, y = (width - w) / 2, k * (bar + gap)
+        w = max(room * size / top, 2.0) if size > 0 else 1.0
+        x, y = left + (room - w) / 2, k * (bar + gap)
         colour = _STAGE_COLOURS[k % len(_STAGE_COLOURS)]
         parts.append(
+            f'<text x="{left - 8}" y="{y + bar / 2 + 5}" text-anchor="end" font-size="13" '
+            f'fill="#1b1f24">{word(stage)}</text>'
             f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" rx="3" fill="{colour}"/>'
-            f'<text x="{width / 2}" y="{y + bar / 2 + 5}" text-anchor="middle" font-size="13" '
-            f'fill="{"#fff" if w > 150 else "#1b1f24"}">{word(stage)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
