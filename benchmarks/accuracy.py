@@ -164,7 +164,9 @@ def audience_section(clf: IntentClassifier) -> str:
         "Swedish, written for this measure by the author of the audience cues (so it shows that "
         "the phrasings the cues were meant for are caught, not how far they reach beyond them). "
         "Produced by `python benchmarks/accuracy.py --audience-only`.\n",
-        "| language | keywords | audience accuracy | " + " | ".join(f"recall {n}" for n in names) + " |",
+        "| language | keywords | audience accuracy | "
+        + " | ".join(f"recall {n}" for n in names)
+        + " |",
         "|---|---:|---:|" + "---:|" * len(names),
     ]
     for lang in ("en", "sv"):

@@ -43,7 +43,9 @@ def test_the_page_is_self_contained_and_escapes_keywords(tmp_path: Path) -> None
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;" in page and "a &amp; b" in page
     assert not re.search(r"<[^>]*\s(src|href)\s*=|@import|url\(", page)
-    assert re.findall(r"https?://[^\s\"']*", page) == ["http://www.w3.org/2000/svg"] * page.count("<svg")
+    assert re.findall(r"https?://[^\s\"']*", page) == ["http://www.w3.org/2000/svg"] * page.count(
+        "<svg"
+    )
     assert "default-src 'none'" in page
 
 

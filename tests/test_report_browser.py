@@ -74,10 +74,7 @@ def _run(*argv: str) -> str:
 def _number(text: str, lang: str) -> float:
     """A number as the page writes it: 1,234.5 in English, 1 234,5 in Swedish."""
     text = text.strip().rstrip("%").strip()
-    if lang == "sv":
-        text = text.replace("\u00a0", "").replace(",", ".")
-    else:
-        text = text.replace(",", "")
+    text = text.replace("\u00a0", "").replace(",", ".") if lang == "sv" else text.replace(",", "")
     assert re.fullmatch(r"-?\d+(\.\d+)?", text), text
     return float(text)
 
@@ -173,15 +170,19 @@ def _check(browser: Any, source: Path, lang: str, tmp_path: Path, shot: str) -> 
     for row, keyword, cells in listed:
         r = label_rows[int(row) - 1]
         assert keyword == (r.get("keyword") or r.get("Keyword") or r.get("Sökord"))
-        volume = float((r.get("volume") or r.get("Search Volume") or r.get("Sökvolym") or "0"))
+        volume = float(r.get("volume") or r.get("Search Volume") or r.get("Sökvolym") or "0")
         for name, text in cells:
             got = _number(text, lang)
             if name == "volume":
                 assert got == volume
             elif name == "value":
-                assert got == pytest.approx(volume * float(r["conversion_score"]), abs=0.06 + volume * 1e-5)
+                assert got == pytest.approx(
+                    volume * float(r["conversion_score"]), abs=0.06 + volume * 1e-5
+                )
             else:
-                assert got == pytest.approx(float(r[name]), abs=0.006 if name.startswith("p_") else 6e-5)
+                assert got == pytest.approx(
+                    float(r[name]), abs=0.006 if name.startswith("p_") else 6e-5
+                )
 
     # No other number on the page: strip the checked elements, keywords and provenance.
     rest = browser.execute_script(
@@ -238,9 +239,7 @@ def test_a_report_in_the_browser_shows_the_summary(
         assert [a for a, p in summary["audiences"].items() if p["keywords"]] == ["customer"]
 
 
-def test_a_report_of_100k_rows_in_the_browser(
-    browser: Any, tmp_path: Path, rows100k: Path
-) -> None:
+def test_a_report_of_100k_rows_in_the_browser(browser: Any, tmp_path: Path, rows100k: Path) -> None:
     summary = _check(browser, rows100k, "en", tmp_path, "rows-100k-en")
     assert summary["keywords"] == 100_000
     assert (tmp_path / "rows-100k-en.html").stat().st_size < 200_000

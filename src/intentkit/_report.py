@@ -284,7 +284,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "empty": "without letters or digits",
         "volume": "Search volume",
         "expected": "Expected conversions",
-        "expected_note": "search volume × conversion prior, summed",
+        "expected_note": "search volume \u00d7 conversion prior, summed",
         "journey": "The journey map",
         "journey_note": "Keywords per stage of the {framework} framework, for all keywords and for each audience with keywords. "
         "The funnel's bars are proportional to {measure}.",
@@ -299,12 +299,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "intent": "Intent",
         "all": "All languages",
         "opportunities": "Opportunities",
-        "opp_note_volume": "The keywords with the most search volume × conversion prior, per stage.",
+        "opp_note_volume": "The keywords with the most search volume \u00d7 conversion prior, per stage.",
         "opp_note": "No search volume in the input: the keywords with the highest conversion prior, per stage.",
         "keyword": "Keyword",
         "audience": "Audience",
         "score": "Conversion prior",
-        "value": "Volume × prior",
+        "value": "Volume \u00d7 prior",
         "review": "Keywords to review",
         "review_note": "The least confident keywords, with their two most likely intents.",
         "first": "Most likely",
@@ -349,7 +349,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "empty": "utan bokstäver eller siffror",
         "volume": "Sökvolym",
         "expected": "Förväntade konverteringar",
-        "expected_note": "sökvolym × konverteringssannolikhet, summerat",
+        "expected_note": "sökvolym \u00d7 konverteringssannolikhet, summerat",
         "journey": "Kundresan steg för steg",
         "journey_note": "Sökord per steg i ramverket {framework}, för alla sökord och för varje målgrupp med sökord. "
         "Trattens staplar är proportionella mot {measure}.",
@@ -364,12 +364,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "intent": "Sökavsikt",
         "all": "Alla språk",
         "opportunities": "Möjligheter",
-        "opp_note_volume": "Sökorden med störst sökvolym × konverteringssannolikhet, per steg.",
+        "opp_note_volume": "Sökorden med störst sökvolym \u00d7 konverteringssannolikhet, per steg.",
         "opp_note": "Ingen sökvolym i filen: sökorden med högst konverteringssannolikhet, per steg.",
         "keyword": "Sökord",
         "audience": "Målgrupp",
         "score": "Konverteringssannolikhet",
-        "value": "Volym × sannolikhet",
+        "value": "Volym \u00d7 sannolikhet",
         "review": "Sökord att granska",
         "review_note": "Sökorden som modellen är minst säker på, med de två troligaste avsikterna.",
         "first": "Troligast",
@@ -484,7 +484,7 @@ class _Format:
             return text
         return text.replace(",", "\u00a0").replace(".", ",")
 
-    def int(self, value: float) -> str:
+    def whole(self, value: float) -> str:
         return self._swap(f"{round(value):,}")
 
     def dec(self, value: float, places: int) -> str:
@@ -519,7 +519,7 @@ def render(data: ReportData, lang: str = "en") -> str:
     out.append(
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">"
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body><main>"
     )
@@ -536,11 +536,11 @@ def render(data: ReportData, lang: str = "en") -> str:
 
     # Overview figures
     figures = [
-        (f.int(s.keywords), "keywords", word("Keywords")),
-        (f.int(labelled), "labelled", word("labelled")),
+        (f.whole(s.keywords), "keywords", word("Keywords")),
+        (f.whole(labelled), "labelled", word("labelled")),
     ]
     if with_volume:
-        figures.append((f.int(total_volume), "total_volume", word("volume")))
+        figures.append((f.whole(total_volume), "total_volume", word("volume")))
     if s.expected_conversions is not None:
         figures.append((f.dec(s.expected_conversions, 1), "expected_conversions", word("expected")))
     out.append(f'<section aria-labelledby="h-overview"><h2 id="h-overview">{word("overview")}</h2>')
@@ -571,7 +571,7 @@ def render(data: ReportData, lang: str = "en") -> str:
         unit = word("keyword_one" if count == 1 else "keywords")
         out.append(
             f'<h3 id="{head_id}">{word(name)} · <span data-k="{esc(count_key)}">'
-            f"{f.int(count)}</span> {unit}</h3>"
+            f"{f.whole(count)}</span> {unit}</h3>"
         )
         sizes = [
             (part.stage_volume or {}).get(st, 0.0) if with_volume else part.stages.get(st, 0)
@@ -589,10 +589,10 @@ def render(data: ReportData, lang: str = "en") -> str:
             colour = _STAGE_COLOURS[k % len(_STAGE_COLOURS)]
             cells = [
                 f'<td><span class="swatch" style="background:{colour}"></span>{word(st)}</td>',
-                num(f.int(part.stages[st]), f"{prefix}stages.{st}"),
+                num(f.whole(part.stages[st]), f"{prefix}stages.{st}"),
             ]
             if with_volume and part.stage_volume is not None:
-                cells.append(num(f.int(part.stage_volume[st]), f"{prefix}stage_volume.{st}"))
+                cells.append(num(f.whole(part.stage_volume[st]), f"{prefix}stage_volume.{st}"))
                 share = pct(
                     f"{prefix}stage_volume.{st}",
                     f"{prefix}stage_volume",
@@ -618,9 +618,7 @@ def render(data: ReportData, lang: str = "en") -> str:
         head_id = f"h-mix-{m_i}"
         total = sum(counts.values())
         out.append(f'<h3 id="{head_id}">{word(key)}</h3><div class="pair">')
-        out.append(
-            _mix_svg(counts, t["mix_chart"].format(language=t[key]), f"m{m_i}")
-        )
+        out.append(_mix_svg(counts, t["mix_chart"].format(language=t[key]), f"m{m_i}"))
         rows = [
             f"<tr><th>{word('intent')}</th><th class=n>{word('Keywords')}</th>"
             + (f"<th class=n>{word('volume')}</th>" if key == "all" and with_volume else "")
@@ -631,10 +629,10 @@ def render(data: ReportData, lang: str = "en") -> str:
             cells = [
                 f'<td><span class="swatch" style="background:{_INTENT_COLOURS[intent.value]}">'
                 f"</span>{word(intent.value)}</td>",
-                num(f.int(n), f"{base}.{intent.value}"),
+                num(f.whole(n), f"{base}.{intent.value}"),
             ]
             if key == "all" and with_volume and s.intent_volume is not None:
-                cells.append(num(f.int(s.intent_volume[intent]), f"intent_volume.{intent.value}"))
+                cells.append(num(f.whole(s.intent_volume[intent]), f"intent_volume.{intent.value}"))
             cells.append(pct(f"{base}.{intent.value}", whole_key, f.pct(n, total)))
             rows.append("<tr>" + "".join(cells) + "</tr>")
         out.append(f'<table aria-labelledby="{head_id}">' + "".join(rows) + "</table></div>")
@@ -664,7 +662,7 @@ def render(data: ReportData, lang: str = "en") -> str:
                 f"<td>{word(p.audience)}</td>",
             ]
             if with_volume and p.volume is not None:
-                cells.append(f'<td class="n" data-f="volume">{f.int(p.volume)}</td>')
+                cells.append(f'<td class="n" data-f="volume">{f.whole(p.volume)}</td>')
             cells.append(f'<td class="n" data-f="conversion_score">{f.dec(p.score, 4)}</td>')
             if with_volume:
                 cells.append(f'<td class="n" data-f="value">{f.dec(p.value, 1)}</td>')
@@ -699,14 +697,14 @@ def render(data: ReportData, lang: str = "en") -> str:
     out.append(
         f'<section aria-labelledby="h-source"><h2 id="h-source">{word("source")}</h2><dl>'
         f'<dt>{word("input")}</dt><dd data-meta="input">{esc(data.source or "-")}</dd>'
-        f'<dt>{word("rows")}</dt><dd data-k="keywords">{f.int(s.keywords)}</dd>'
-        f'<dt>{word("rows_labelled")}</dt><dd data-k="labelled">{f.int(labelled)}</dd>'
-        f'<dt>{word("rows_empty")}</dt><dd data-k="empty">{f.int(s.empty)}</dd>'
+        f'<dt>{word("rows")}</dt><dd data-k="keywords">{f.whole(s.keywords)}</dd>'
+        f'<dt>{word("rows_labelled")}</dt><dd data-k="labelled">{f.whole(labelled)}</dd>'
+        f'<dt>{word("rows_empty")}</dt><dd data-k="empty">{f.whole(s.empty)}</dd>'
         f'<dt>{word("model")}</dt><dd><code data-meta="model_version">'
         f"{esc(data.model_version)}</code></dd>"
         f'<dt>{word("tool")}</dt><dd data-meta="tool">intentkit {esc(__version__)}</dd>'
-        f'<dt>{word("framework")}</dt><dd>{esc(s.framework)}</dd>'
-        f'<dt>{word("audiences")}</dt><dd>{", ".join(word(a) for a in data.audiences)}</dd>'
+        f"<dt>{word('framework')}</dt><dd>{esc(s.framework)}</dd>"
+        f"<dt>{word('audiences')}</dt><dd>{', '.join(word(a) for a in data.audiences)}</dd>"
         f'<dt>{word("date")}</dt><dd data-meta="date">{data.date}</dd>'
         f'</dl><p class="note">{word("same")}</p></section>'
     )

@@ -46,8 +46,11 @@ _PLAIN = re.compile(r"[a-z0-9 ]*")
 
 
 def _words(text: str) -> list[str]:
-    """The words of ``text`` as cues and keywords are matched: split at anything but letters,
-    digits and ' & . + (a hyphen splits too), those marks stripped from the words' edges."""
+    """The words of ``text`` as cues and keywords are matched.
+
+    Split at anything but letters, digits and ' & . + (a hyphen splits too), those marks
+    stripped from the words' edges.
+    """
     if _PLAIN.fullmatch(text):
         return text.split()
     return [w for w in (t.strip(_EDGES) for t in _TOKEN.findall(text)) if w]

@@ -357,8 +357,11 @@ class Tally:
         audience: str | None = None,
         language: str = "unknown",
     ) -> None:
-        """Count one keyword: its intent and stage (``None`` for an empty keyword), volume,
-        audience (``None``: counted in no audience) and language."""
+        """Count one keyword.
+
+        Its intent and stage (``None`` for an empty keyword), volume, audience (``None``:
+        counted in no audience) and language.
+        """
         self.keywords += 1
         if intent is None or stage is None:
             self.empty += 1
