@@ -7,7 +7,7 @@ Usage (from the repository root, after ``pip install .``)::
 The input is made from the report fixtures' keywords (``tests/data/report``), each repeated
 with a number so that the rows differ, and a search volume column. Both commands run as whole
 processes in the same run, so the ratio holds on a loaded machine; the page's size is printed
-too. Writes ``benchmarks/results/report.md``.
+too. Writes ``benchmarks/results/report.md`` and the README's table.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._readme import publish  # noqa: E402
+
 DATA = ROOT / "tests" / "data" / "report"
 
 
@@ -51,6 +56,7 @@ def timed(argv: list[str]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--no-readme", action="store_true", help="do not update the README's table")
     args = ap.parse_args()
     exe = [sys.executable, "-m", "intentkit"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,9 +81,9 @@ def main() -> int:
             "",
         ]
     )
-    out = ROOT / "benchmarks" / "results" / "report.md"
-    out.write_text(text, encoding="utf-8")
-    print(text)
+    publish(
+        ROOT / "benchmarks" / "results" / "report.md", "report", text, readme=not args.no_readme
+    )
     return 0
 
 

@@ -309,6 +309,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "review_note": "The least confident keywords, with their two most likely intents.",
         "first": "Most likely",
         "second": "Second",
+        "probability": "Probability",
         "none": "None.",
         "source": "Where the numbers come from",
         "input": "Input",
@@ -374,6 +375,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "review_note": "Sökorden som modellen är minst säker på, med de två troligaste avsikterna.",
         "first": "Troligast",
         "second": "Näst troligast",
+        "probability": "Sannolikhet",
         "none": "Inga.",
         "source": "Var siffrorna kommer ifrån",
         "input": "Fil",
@@ -677,8 +679,9 @@ def render(data: ReportData, lang: str = "en") -> str:
     )
     if data.review:
         rows = [
-            f"<tr><th>{word('keyword')}</th><th>{word('first')}</th><th class=n></th>"
-            f"<th>{word('second')}</th><th class=n></th></tr>"
+            f"<tr><th>{word('keyword')}</th><th>{word('first')}</th>"
+            f"<th class=n>{word('probability')}</th><th>{word('second')}</th>"
+            f"<th class=n>{word('probability')}</th></tr>"
         ]
         for p in data.review:
             rows.append(
