@@ -195,6 +195,8 @@ class _Matcher:
             else:
                 self.starts.append((kind, w, c))
         self.cache: dict[str, list[int]] = {}
+        self.plain: set[str] = set()
+        """Words known to start no cue: a keyword of only these is the default's at once."""
 
     @staticmethod
     def fits(kind: str, w: str, token: str) -> bool:
@@ -209,15 +211,24 @@ class _Matcher:
     def starting(self, token: str) -> list[int]:
         found = self.cache.get(token)
         if found is None:
+            if token in self.plain:
+                return []
             found = list(self.exact.get(token, ()))
             found += [c for kind, w, c in self.starts if self.fits(kind, w, token)]
-            if len(self.cache) < 200_000:
-                self.cache[token] = found
+            if found:
+                if len(self.cache) < 100_000:
+                    self.cache[token] = found
+            else:
+                if len(self.plain) >= 500_000:
+                    self.plain.clear()
+                self.plain.add(token)
         return found
 
     def match(self, keyword: str) -> int:
         text = keyword[:MAX_KEYWORD_CHARS]
         text = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
+        if self.plain.issuperset(text.split()):  # each such word is a whole word of _words
+            return self.default
         tokens = _words(text)
         best, best_len = self.default, 0
         for i, token in enumerate(tokens):
