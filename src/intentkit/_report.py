@@ -452,7 +452,7 @@ th{font-weight:600;background:#f4f7fa}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 td.n{white-space:nowrap}
 td.kw{overflow-wrap:anywhere;width:40%}
-th{overflow-wrap:anywhere;hyphens:auto}
+th{overflow-wrap:break-word;hyphens:auto}
 .swatch{display:inline-block;width:.7em;height:.7em;border-radius:2px;margin-right:.35em;vertical-align:baseline}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.25rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
@@ -462,14 +462,16 @@ code{font-size:.9em}
  .pair{grid-template-columns:minmax(0,1fr)}
  table{font-size:.8rem}
  th,td{padding:.25rem .2rem}
+ th{overflow-wrap:anywhere}
  dl{grid-template-columns:minmax(0,1fr)}
  dd{margin-bottom:.4rem}
 }
 @media print{
  body{font-size:10.5pt}
  main{max-width:none;padding:0}
- h2{break-after:avoid}
- section,.pair,table,figure{break-inside:avoid}
+ h2,h3{break-after:avoid}
+ .pair,tr,.figures{break-inside:avoid}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  th{background:#eee}
 }
 """
