@@ -151,6 +151,37 @@ def stage_section(clf: IntentClassifier) -> str:
     return "\n".join(lines) + "\n\n" + "\n".join(detail)
 
 
+def audience_section(clf: IntentClassifier) -> str:
+    """Audience accuracy on ``benchmarks/data/audiences.tsv``, per language."""
+    path = ROOT / "benchmarks" / "data" / "audiences.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    results = clf.classify_many([r["keyword"] for r in rows])
+    names = list(clf.audiences.names)
+    lines = [
+        "### Audience on a labelled set written apart from the training data\n",
+        "`benchmarks/data/audiences.tsv`: keywords of every built-in audience, in English and "
+        "Swedish, written for this measure by the author of the audience cues (so it shows that "
+        "the phrasings the cues were meant for are caught, not how far they reach beyond them). "
+        "Produced by `python benchmarks/accuracy.py --audience-only`.\n",
+        "| language | keywords | audience accuracy | "
+        + " | ".join(f"recall {n}" for n in names)
+        + " |",
+        "|---|---:|---:|" + "---:|" * len(names),
+    ]
+    for lang in ("en", "sv"):
+        sel = [i for i, r in enumerate(rows) if r["lang"] == lang]
+        right = [results[i].audience == rows[i]["audience"] for i in sel]
+        recall = []
+        for n in names:
+            of = [ok for i, ok in zip(sel, right) if rows[i]["audience"] == n]
+            recall.append(f"{np.mean(of):.3f} ({len(of)})" if of else "-")
+        lines.append(
+            f"| {lang} | {len(sel):,} | **{np.mean(right):.3f}** | " + " | ".join(recall) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 REAL_DEV = SHARED / "real-dev"
 
 
@@ -366,9 +397,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--no-ceiling", action="store_true", help="skip the models trained on Semrush's labels"
     )
+    ap.add_argument(
+        "--audience-only",
+        action="store_true",
+        help="measure only the audiences (writes results/audience.md and the README's table)",
+    )
     args = ap.parse_args(argv)
     clf = IntentClassifier()
     card = clf.model_card
+    if args.audience_only:
+        text = audience_section(clf)
+        publish(RESULTS / "audience.md", "audience", text, readme=not args.no_readme)
+        return 0
 
     def ours(keywords: list[str]) -> list[str]:
         return [r.intent.value if r.intent else "" for r in clf.classify_many(keywords)]
@@ -407,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sections.append(stage_section(clf))
     text = "\n".join(sections)
     publish(args.output, "accuracy", text, readme=not args.no_readme)
+    publish(RESULTS / "audience.md", "audience", audience_section(clf), readme=not args.no_readme)
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import intentkit
-from intentkit import _classifier
+from intentkit import _classifier, _report, audience
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -29,7 +29,9 @@ def test_readme_python_example_runs(block: int) -> None:
     exec(compile(code, f"README.md python block {block}", "exec"), namespace)
 
 
-@pytest.mark.parametrize("module", [intentkit, _classifier], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [intentkit, _classifier, audience, _report], ids=lambda m: m.__name__
+)
 def test_docstring_examples(module: object) -> None:
     failures, tried = doctest.testmod(module, verbose=False)  # type: ignore[arg-type]
     assert tried > 0 and failures == 0

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from intentkit._decide import Decisions
     from intentkit._frame import label_frame
     from intentkit._priors import fit_priors
+    from intentkit._report import report
 
 __all__ = [
     "Classification",
@@ -49,6 +50,7 @@ __all__ = [
     "fit_priors",
     "journey_summary",
     "label_frame",
+    "report",
 ]
 
 _LAZY = {
@@ -59,6 +61,7 @@ _LAZY = {
     "Decisions": "intentkit._decide",
     "fit_priors": "intentkit._priors",
     "label_frame": "intentkit._frame",
+    "report": "intentkit._report",
 }
 """Names loaded on first use, so that ``import intentkit`` does not import numpy."""
 

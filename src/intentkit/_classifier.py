@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import uuid
@@ -28,6 +29,7 @@ from intentkit._features import Featurizer
 from intentkit._model import FloatArray, Model, load_model
 from intentkit._parallel import gc_paused, map_chunks
 from intentkit._scorer import Scorer
+from intentkit.audience import AUDIENCES, Audiences, resolve_audiences
 from intentkit.errors import ModelFileError
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
@@ -137,6 +139,9 @@ class IntentClassifier:
             :attr:`Classification.conversion`; default
             :data:`~intentkit.journey.DEFAULT_PRIORS`, or fit your own with
             :func:`~intentkit.fit_priors`.
+        audiences: whose journeys to tell apart (:attr:`Classification.audience`): ``None``
+            for the built-in :data:`~intentkit.audience.AUDIENCES`, or your own
+            :class:`~intentkit.audience.Audiences` (or a dict of one).
     """
 
     def __init__(
@@ -147,12 +152,15 @@ class IntentClassifier:
         places: Iterable[str] = (),
         framework: str | Framework | Mapping[str, Any] = "funnel",
         priors: Mapping[Intent, float] | Mapping[str, float] | None = None,
+        audiences: Audiences | Mapping[str, Any] | None = None,
     ) -> None:
         self.model = Path(model) if model is not None else None
         self.brands = _strings(brands, "brands")
         self.places = _strings(places, "places")
         self.framework = resolve_framework(framework)
         self.priors = resolve_priors(priors)
+        self.audiences = resolve_audiences(audiences)
+        self._audience_names = self.audiences.names
         self.key = uuid.uuid4().hex
         """Names this classifier's configuration (kept by worker processes between chunks)."""
         self._empty_score = sum(self.priors.values()) / len(self.priors)
@@ -166,10 +174,13 @@ class IntentClassifier:
         state = self.__dict__.copy()
         state["_state"] = None
         del state["_lock"]
+        if state["audiences"] is AUDIENCES:
+            state["audiences"] = None  # the worker has the built-in ones
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.audiences = resolve_audiences(self.audiences)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -235,7 +246,14 @@ class IntentClassifier:
             return self._empty(keyword, state.version)
         d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy)
         return self._build(
-            keyword, d.probabilities, d.top, d.secondary, d.language, d.stage, d.conversion
+            keyword,
+            d.probabilities,
+            d.top,
+            d.secondary,
+            d.language,
+            d.stage,
+            d.conversion,
+            self.audiences.match_index(keyword),
         )
 
     def classify_many(
@@ -273,7 +291,10 @@ class IntentClassifier:
         """
         state = self._loaded()
         batch = state.scorer.encode_many(keywords)
-        return decide_chunk(state.scorer.scores(batch), batch.cues, batch.empty, state.policy)
+        d = decide_chunk(state.scorer.scores(batch), batch.cues, batch.empty, state.policy)
+        match = self.audiences.match_index
+        audience = np.fromiter(map(match, keywords), dtype=np.intp, count=len(keywords))
+        return dataclasses.replace(d, audience=audience, audiences=self._audience_names)
 
     def _results(self, keywords: list[str], d: Decisions) -> list[Classification]:
         results = list(
@@ -286,6 +307,7 @@ class IntentClassifier:
                 d.language.tolist(),
                 d.stage.tolist(),
                 d.conversion.tolist(),
+                d.audience.tolist() if d.audience is not None else [0] * len(keywords),
             )
         )
         for i in d.empty:
@@ -301,6 +323,7 @@ class IntentClassifier:
         language: int,
         stage: int,
         conversion: float,
+        audience: int,
     ) -> Classification:
         # The per-keyword hot path of every batch: pydantic models built from trusted values
         # without validation (what ``model_construct`` does, minus its bookkeeping; the tests
@@ -324,6 +347,7 @@ class IntentClassifier:
                 "stage": self._stages[stage],
                 "framework": self.framework.name,
                 "conversion": prior,
+                "audience": self._audience_names[audience],
                 "model_version": self._version,
             },
         )
@@ -343,6 +367,7 @@ class IntentClassifier:
             stage=None,
             framework=self.framework.name,
             conversion=ConversionPrior.model_construct(level=Level.LOW, score=self._empty_score),
+            audience=None,
             model_version=version,
         )
 

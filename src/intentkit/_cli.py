@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--brands", help="a file of your own brand names, one per line")
         sp.add_argument("--places", help="a file of your own place names, one per line")
+        sp.add_argument(
+            "--audiences",
+            help="a .json/.toml file of your own audiences and their cues (default: built-in)",
+        )
 
     def jobs_opt(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
@@ -126,6 +130,22 @@ def _parser() -> argparse.ArgumentParser:
     model_opts(s)
     jobs_opt(s)
 
+    r = sub.add_parser(
+        "report", help="write the journey map of a keyword file as a self-contained HTML page"
+    )
+    input_opts(r)
+    r.add_argument(
+        "-o", "--output", default="report.html", help="the HTML file (default: report.html)"
+    )
+    r.add_argument(
+        "--lang",
+        choices=("en", "sv"),
+        default="en",
+        help="the page's language and number format (default: en)",
+    )
+    model_opts(r)
+    jobs_opt(r)
+
     t = sub.add_parser("train", help="train a model from data/ or from a labelled file")
     t.add_argument(
         "data",
@@ -177,6 +197,7 @@ def _names(path: str | None) -> list[str]:
 
 def _classifier(args: argparse.Namespace) -> Any:
     from intentkit._classifier import IntentClassifier
+    from intentkit.audience import Audiences
     from intentkit.journey import Framework
 
     framework: Any = args.framework
@@ -187,6 +208,7 @@ def _classifier(args: argparse.Namespace) -> Any:
         brands=_names(args.brands),
         places=_names(args.places),
         framework=framework,
+        audiences=Audiences.from_file(args.audiences) if args.audiences else None,
     )
 
 
@@ -203,14 +225,14 @@ def _classify(args: argparse.Namespace) -> int:
     width = max([len("keyword"), *(min(len(r.keyword), 50) for r in results)])
     out.write(
         f"{'keyword':<{width}}  {'intent':<13}  {'conf':>5}  {'lang':<7}  {'stage':<13}  "
-        f"{'conv':<6}  secondary\n"
+        f"{'conv':<6}  {'audience':<15}  secondary\n"
     )
     for r in results:
         intent = r.intent.value if r.intent else "-"
         second = ",".join(s.value for s in r.secondary)
         out.write(
             f"{replace_surrogates(r.keyword[:50]):<{width}}  {intent:<13}  {r.confidence:5.2f}  {r.language:<7}  "
-            f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {second}\n"
+            f"{r.stage or '-':<13}  {r.conversion.level.value:<6}  {r.audience or '-':<15}  {second}\n"
         )
     return 0
 
@@ -262,6 +284,18 @@ def _summary_text(summary: Any) -> str:
         lines.append(
             f"  expected conversions (volume x conversion score): {summary.expected_conversions:,.1f}"
         )
+    if summary.audiences:
+        stages = list(summary.stages)
+        lines.append(
+            f"  {'audience':<15} {'keywords':>9}"
+            + (f" {'volume':>14}" if has_volume else "")
+            + "  "
+            + " / ".join(stages)
+        )
+        for name, part in summary.audiences.items():
+            vol = f" {sum(part.stage_volume.values()):>14,.0f}" if has_volume else ""
+            per_stage = " / ".join(f"{part.stages.get(s, 0):,}" for s in stages)
+            lines.append(f"  {name:<15} {part.keywords:>9,}{vol}  {per_stage}")
     return "\n".join(lines)
 
 
@@ -342,6 +376,27 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from intentkit._report import render, report_table, write_page
+
+    clf = _classifier(args)
+    table, binary, _ = _open_input(args)
+    try:
+        _refuse_same_file(binary, args.input, args.output)
+        data = report_table(table, clf, n_jobs=args.jobs)
+    finally:
+        binary.close()
+    page = render(data, args.lang)
+    write_page(page, args.output)
+    s = data.summary
+    print(
+        f"intentkit: wrote {args.output} ({len(page.encode()):,} bytes): {s.keywords:,} rows, "
+        f"{s.keywords - s.empty:,} labelled",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
     from intentkit._train import train_directory, train_file
 
@@ -404,6 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "classify": _classify,
         "label": _label,
         "summary": _summary,
+        "report": _report,
         "train": _train,
         "evaluate": _evaluate,
         "info": _info,

@@ -304,6 +304,10 @@ class Decisions:
     """Positions of the keywords without letters or digits."""
     stages: tuple[str, ...]
     """The stages of the classifier's framework, in order."""
+    audience: IntArray | None = None
+    """Index into :attr:`audiences` (set by :meth:`~intentkit.IntentClassifier.decide_many`)."""
+    audiences: tuple[str, ...] = ()
+    """The names of the classifier's audiences, in order."""
 
     def __len__(self) -> int:
         return len(self.top)

@@ -45,6 +45,7 @@ _FORMATS = (
     ("stage", "%s"),
     ("conversion_level", "%s"),
     ("conversion_score", "%.5f"),
+    ("audience", "%s"),
 )
 LABEL_COLUMNS = tuple(name for name, _ in _FORMATS)
 """The columns ``intentkit label`` adds, in order."""
@@ -64,6 +65,7 @@ def label_line(
     stage: str,
     level: str,
     score: float,
+    audience: str,
 ) -> str:
     """The label columns of one keyword, tab-joined (none of them can hold a tab)."""
     return _LINE % (
@@ -75,6 +77,7 @@ def label_line(
         stage,
         level,
         score,
+        audience,
     )
 
 
@@ -90,6 +93,7 @@ def label_fields(r: Classification) -> list[str]:
         r.stage or "",
         r.conversion.level.value,
         r.conversion.score,
+        r.audience or "",
     )
     return line.split("\t")
 
@@ -111,12 +115,19 @@ def label_lines(d: Decisions) -> list[str]:
                 map(d.stages.__getitem__, d.stage.tolist()),
                 map(_LEVELS.__getitem__, d.top.tolist()),
                 d.conversion.tolist(),
+                _audience_names(d),
             ),
         )
     )
     for i in d.empty:
         out[i] = _EMPTY
     return out
+
+
+def _audience_names(d: Decisions) -> Iterator[str]:
+    if d.audience is None:
+        return iter([""] * len(d))
+    return map(d.audiences.__getitem__, d.audience.tolist())
 
 
 class Labelled(NamedTuple):
@@ -160,13 +171,21 @@ def tally_chunk(tally: Tally, d: Decisions, volumes: Sequence[float] | None) -> 
     """Add a chunk's keywords, with their volumes, to a journey map."""
     empty = set(d.empty)
     intents = list(Intent)
-    for i, (top, stage, score) in enumerate(
-        zip(d.top.tolist(), d.stage.tolist(), d.conversion.tolist())
+    audiences = list(_audience_names(d))
+    for i, (top, stage, score, lang) in enumerate(
+        zip(d.top.tolist(), d.stage.tolist(), d.conversion.tolist(), d.language.tolist())
     ):
         if i in empty:
             tally.add(None, None, 0.0)
         else:
-            tally.add(intents[top], d.stages[stage], score, volumes[i] if volumes else 0.0)
+            tally.add(
+                intents[top],
+                d.stages[stage],
+                score,
+                volumes[i] if volumes else 0.0,
+                audiences[i] or None,
+                LANGUAGES[lang],
+            )
 
 
 XLSX_MAX_ROWS = 1_048_576
@@ -448,7 +467,12 @@ def label(
         header = [table.header[1]]
     stats = Stats()
     tally = (
-        Tally(clf.framework.name, clf.framework.stages, volumes=table.volume_index is not None)
+        Tally(
+            clf.framework.name,
+            clf.framework.stages,
+            volumes=table.volume_index is not None,
+            audiences=clf.audiences.names,
+        )
         if summary
         else None
     )
@@ -508,7 +532,12 @@ def summarize(
 ) -> JourneySummary:
     """The journey map of ``table``'s keywords (with its volume column, if it has one), streamed."""
     stats = Stats()
-    tally = Tally(clf.framework.name, clf.framework.stages, volumes=table.volume_index is not None)
+    tally = Tally(
+        clf.framework.name,
+        clf.framework.stages,
+        volumes=table.volume_index is not None,
+        audiences=clf.audiences.names,
+    )
     with gc_paused():
         for kept, d in map_chunks(_decide_chunk, clf, _chunks(table, stats, on_error), n_jobs):
             tally_chunk(tally, d, _volumes(table, kept))

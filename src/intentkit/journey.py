@@ -303,6 +303,14 @@ class JourneySummary(BaseModel):
     """Search volume per intent, when volumes were given."""
     expected_conversions: float | None = None
     """Sum of volume times conversion score: conversions to expect if every search clicked once."""
+    languages: dict[str, dict[Intent, int]] | None = None
+    """Keywords per intent in each language (``en``, ``sv``, ``unknown``): the intent mix per
+    language. ``None`` in the per-audience summaries."""
+    audiences: dict[str, JourneySummary] | None = None
+    """The journey map of each audience's keywords (:attr:`Classification.audience`), every
+    audience of the classifier listed in order, then any other in the order first seen; their
+    ``keywords`` add up to this summary's minus its ``empty``. ``None`` in the per-audience
+    summaries themselves."""
 
 
 class Tally:
@@ -314,9 +322,21 @@ class Tally:
     """
 
     def __init__(
-        self, framework: str, stages: Sequence[str] = (), *, volumes: bool = False
+        self,
+        framework: str,
+        stages: Sequence[str] = (),
+        *,
+        volumes: bool = False,
+        audiences: Sequence[str] | None = (),
     ) -> None:
         self.framework = framework
+        self.stage_names = tuple(stages)
+        self.with_volumes = volumes
+        self.nested = audiences is None
+        self.audiences: dict[str, Tally] = {a: self._sub() for a in audiences or ()}
+        self.languages: dict[str, dict[Intent, int]] = {
+            lang: dict.fromkeys(Intent, 0) for lang in ("en", "sv", "unknown")
+        }
         self.keywords = 0
         self.empty = 0
         self.stages = dict.fromkeys(stages, 0)
@@ -325,14 +345,34 @@ class Tally:
         self.intent_volume = dict.fromkeys(Intent, 0.0) if volumes else None
         self.expected = 0.0
 
+    def _sub(self) -> Tally:
+        return Tally(self.framework, self.stage_names, volumes=self.with_volumes, audiences=None)
+
     def add(
-        self, intent: Intent | None, stage: str | None, conversion: float, volume: float = 0.0
+        self,
+        intent: Intent | None,
+        stage: str | None,
+        conversion: float,
+        volume: float = 0.0,
+        audience: str | None = None,
+        language: str = "unknown",
     ) -> None:
-        """Count one keyword: its intent and stage (``None`` for an empty keyword) and volume."""
+        """Count one keyword.
+
+        Its intent and stage (``None`` for an empty keyword), volume, audience (``None``:
+        counted in no audience) and language.
+        """
         self.keywords += 1
         if intent is None or stage is None:
             self.empty += 1
             return
+        if not self.nested:
+            self.languages.setdefault(language, dict.fromkeys(Intent, 0))[intent] += 1
+            if audience is not None:
+                sub = self.audiences.get(audience)
+                if sub is None:
+                    sub = self.audiences[audience] = self._sub()
+                sub.add(intent, stage, conversion, volume)
         if stage not in self.stages:
             self.stages[stage] = 0
             if self.stage_volume is not None:
@@ -356,6 +396,10 @@ class Tally:
             stage_volume=self.stage_volume,
             intent_volume=self.intent_volume,
             expected_conversions=self.expected if with_volume else None,
+            languages=None if self.nested else self.languages,
+            audiences=None
+            if self.nested
+            else {name: t.summary() for name, t in self.audiences.items()},
         )
 
 
@@ -365,7 +409,9 @@ def journey_summary(
     """Summarise classifications (and their search volumes) by stage and intent.
 
     All classifications must come from one framework; the stages listed are those of the
-    built-in framework of that name, then any other stage in the order first seen.
+    built-in framework of that name, then any other stage in the order first seen. The
+    audiences listed are the built-in ones when every audience seen is one of them, else those
+    seen, in the order first seen.
     """
     results = list(classifications)
     vols = None if volumes is None else [float(v) for v in volumes]
@@ -379,9 +425,22 @@ def journey_summary(
     if len(names) > 1:
         raise ValueError(f"classifications from several frameworks: {sorted(names)}")
     name = names.pop() if names else "funnel"
+    from intentkit.audience import AUDIENCES
+
+    seen = {r.audience for r in results if r.audience is not None}
     tally = Tally(
-        name, FRAMEWORKS[name].stages if name in FRAMEWORKS else (), volumes=vols is not None
+        name,
+        FRAMEWORKS[name].stages if name in FRAMEWORKS else (),
+        volumes=vols is not None,
+        audiences=AUDIENCES.names if seen <= set(AUDIENCES.names) else (),
     )
     for i, r in enumerate(results):
-        tally.add(r.intent, r.stage, r.conversion.score, vols[i] if vols is not None else 0.0)
+        tally.add(
+            r.intent,
+            r.stage,
+            r.conversion.score,
+            vols[i] if vols is not None else 0.0,
+            r.audience,
+            r.language,
+        )
     return tally.summary()

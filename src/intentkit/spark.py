@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
     from intentkit._classifier import IntentClassifier
+    from intentkit.audience import Audiences
     from intentkit.journey import Framework
     from intentkit.types import Intent
 
@@ -161,6 +162,8 @@ class _Options:
     places: tuple[str, ...]
     framework: Framework
     priors: dict[Intent, float]
+    audiences: Audiences | None = None
+    """``None``: the built-in audiences."""
 
 
 def _classifier(options: _Options) -> IntentClassifier:
@@ -181,6 +184,7 @@ def _classifier(options: _Options) -> IntentClassifier:
                 places=options.places,
                 framework=options.framework,
                 priors=options.priors,
+                audiences=options.audiences,
             )
             clf.decide_many([])
             if len(_classifiers) >= _KEEP:
@@ -237,6 +241,7 @@ def label(
     places: Iterable[str] | None = None,
     framework: str | Framework | Mapping[str, Any] | None = None,
     priors: Mapping[Intent, float] | Mapping[str, float] | None = None,
+    audiences: Audiences | Mapping[str, Any] | None = None,
 ) -> DataFrame:
     """Return ``df`` with the label columns of ``intentkit label`` added, computed on the executors.
 
@@ -260,6 +265,7 @@ def label(
     from pyspark.sql.types import DoubleType, NullType, StringType, StructField, StructType
 
     from intentkit._classifier import IntentClassifier
+    from intentkit.audience import Audiences as _Audiences
 
     if column not in df.columns:
         raise KeyError(f"no column {column!r}; columns are {df.columns[:12]}")
@@ -278,12 +284,20 @@ def label(
         places=places or (),
         framework=framework if framework is not None else "funnel",
         priors=priors,
+        audiences=audiences,
     )
     clf.decide_many([])
     model_file, digest = (
         (None, "shipped") if model is None else _stage_model(df.sparkSession, Path(model))
     )
-    settings = (digest, clf.brands, clf.places, clf.framework.model_dump(), clf.priors)
+    settings = (
+        digest,
+        clf.brands,
+        clf.places,
+        clf.framework.model_dump(),
+        clf.priors,
+        None if audiences is None else clf.audiences.model_dump(),
+    )
     options = _Options(
         key=hashlib.sha256(pickle.dumps(settings)).hexdigest(),
         model_file=model_file,
@@ -291,6 +305,9 @@ def label(
         places=clf.places,
         framework=clf.framework,
         priors=clf.priors,
+        audiences=None
+        if audiences is None
+        else _Audiences.model_validate(clf.audiences.model_dump()),
     )
     schema = StructType(
         [

@@ -92,6 +92,11 @@ class Classification(BaseModel):
     """The name of the journey framework :attr:`stage` belongs to."""
     conversion: ConversionPrior
     """The conversion-likelihood prior of the keyword."""
+    audience: str | None = None
+    """Whose journey the keyword belongs to (:mod:`intentkit.audience`): ``customer`` by
+    default, or ``investor``, ``job_seeker``, ``media``, ``sustainability``,
+    ``business_seller``, ``partner`` from cues, or one of your own audiences; ``None`` when
+    ``intent`` is ``None``. It does not change intent, stage or conversion prior."""
     model_version: str
     """The version of the model that produced this result."""
 
