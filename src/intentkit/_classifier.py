@@ -25,9 +25,11 @@ from intentkit._decide import (
     decide_one,
 )
 from intentkit._features import Featurizer
+from intentkit._language import LanguageEvidence
 from intentkit._model import FloatArray, Model, load_model
 from intentkit._parallel import gc_paused, map_chunks
 from intentkit._scorer import Scorer
+from intentkit._text import tokenize
 from intentkit.errors import ModelFileError
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
 from intentkit.types import (
@@ -116,6 +118,7 @@ class _State(NamedTuple):
     scorer: Scorer
     policy: Policy
     version: str
+    language: LanguageEvidence
 
 
 class IntentClassifier:
@@ -197,7 +200,14 @@ class IntentClassifier:
                     )
                     scorer = Scorer(featurizer, model.scoring_weights())
                     self._version = model.version
-                    self._state = _State(model, featurizer, scorer, policy, model.version)
+                    self._state = _State(
+                        model,
+                        featurizer,
+                        scorer,
+                        policy,
+                        model.version,
+                        LanguageEvidence(featurizer),
+                    )
                 state = self._state
         return state
 
@@ -233,7 +243,8 @@ class IntentClassifier:
         encoded = state.scorer.encode(keyword)
         if encoded is None:
             return self._empty(keyword, state.version)
-        d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy)
+        evidence = state.language.code(tokenize(keyword))
+        d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy, evidence)
         return self._build(
             keyword, d.probabilities, d.top, d.secondary, d.language, d.stage, d.conversion
         )
@@ -273,7 +284,13 @@ class IntentClassifier:
         """
         state = self._loaded()
         batch = state.scorer.encode_many(keywords)
-        return decide_chunk(state.scorer.scores(batch), batch.cues, batch.empty, state.policy)
+        code = state.language.code
+        evidence = np.fromiter(
+            map(code, map(tokenize, keywords)), dtype=np.intp, count=len(keywords)
+        )
+        return decide_chunk(
+            state.scorer.scores(batch), batch.cues, batch.empty, state.policy, evidence
+        )
 
     def _results(self, keywords: list[str], d: Decisions) -> list[Classification]:
         results = list(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, field_serializer
 
 from intentkit._text import replace_surrogates
 
-Language = Literal["en", "sv", "unknown"]
+Language = Literal["en", "sv", "unknown", "other"]
 
 
 class Intent(str, Enum):
@@ -83,8 +83,12 @@ class Classification(BaseModel):
     secondary: list[Intent]
     """Other intents with probability of at least :data:`SECONDARY_THRESHOLD`, most likely first."""
     language: Language
-    """``"en"`` or ``"sv"`` from the model's own features; ``"unknown"`` when the keyword gives too
-    little evidence either way (no known features, or a probability between 0.35 and 0.65)."""
+    """``"en"`` or ``"sv"`` from the model's own features; ``"other"`` when the keyword's words are
+    of another language (another script, or words of a built-in list of Spanish, German, French,
+    Italian, Portuguese, Dutch, Danish, Norwegian and Finnish words outnumbering its English and
+    Swedish ones); ``"unknown"`` when it gives too little evidence either way (only names,
+    numbers and unknown words, no known features, or a Swedish probability between 0.35 and
+    0.65)."""
     stage: str | None
     """The customer-journey stage in the classifier's framework (``funnel`` by default:
     awareness, consideration, conversion, retention); ``None`` when ``intent`` is ``None``."""
