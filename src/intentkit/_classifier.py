@@ -284,10 +284,7 @@ class IntentClassifier:
         """
         state = self._loaded()
         batch = state.scorer.encode_many(keywords)
-        code = state.language.code
-        evidence = np.fromiter(
-            map(code, map(tokenize, keywords)), dtype=np.intp, count=len(keywords)
-        )
+        evidence = state.language.codes(batch.tokens)
         return decide_chunk(
             state.scorer.scores(batch), batch.cues, batch.empty, state.policy, evidence
         )

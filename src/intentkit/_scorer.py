@@ -89,6 +89,8 @@ class Batch(NamedTuple):
     """Cue bits per keyword (as :attr:`Encoded.cues`)."""
     empty: list[int]
     """Keywords without tokens."""
+    tokens: list[list[str]]
+    """Each keyword's tokens."""
 
 
 class _Token(NamedTuple):
@@ -509,6 +511,7 @@ class Scorer:
             _join(class_owner, slow_parts[5]),
             cues,
             np.flatnonzero(~nonempty).tolist(),
+            token_lists,
         )
 
     def encode(self, keyword: str) -> Encoded | None:
