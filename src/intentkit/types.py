@@ -107,6 +107,37 @@ class Classification(BaseModel):
         """
         return replace_surrogates(keyword)
 
+    def __repr__(self) -> str:
+        """One short line: keyword, intent and confidence, the runner-up, stage, language.
+
+        ``Classification('köpa cykel': transactional 0.934 [commercial 0.051], stage=conversion,
+        sv)``; numbers rounded to three decimals, intents by name. The fields hold full precision.
+        """
+        if self.intent is None:
+            return f"Classification({self.keyword!r}: no intent, {self.language})"
+        ranked = sorted(self.probabilities.items(), key=lambda kv: -kv[1])
+        runner = next((kv for kv in ranked if kv[0] != self.intent), None)
+        second = f" [{runner[0].value} {runner[1]:.3f}]" if runner else ""
+        return (
+            f"Classification({self.keyword!r}: {self.intent.value} {self.confidence:.3f}{second}, "
+            f"stage={self.stage}, {self.language})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks (keyword escaped, numbers rounded)."""
+        from intentkit._html import number, table
+
+        rows: list[tuple[str, str]] = [
+            ("intent", self.intent.value if self.intent else "(none)"),
+            ("confidence", number(self.confidence)),
+            *((f"p({i.value})", number(p)) for i, p in self.probabilities.items()),
+            ("secondary", ", ".join(i.value for i in self.secondary)),
+            ("stage", f"{self.stage or '(none)'} ({self.framework})"),
+            ("language", self.language),
+            ("conversion", f"{self.conversion.level.value}, {number(self.conversion.score)}"),
+        ]
+        return table((), rows, caption=replace_surrogates(self.keyword), right=(False, True))
+
 
 class FeatureContribution(BaseModel):
     """One feature's share of a keyword's scores."""
@@ -119,6 +150,10 @@ class FeatureContribution(BaseModel):
     """How often the feature occurs in the keyword (features are counted)."""
     contributions: dict[Intent, float]
     """``count`` times the feature's weight, per intent: what it adds to each logit."""
+    source: str = ""
+    """What the feature is, in plain terms, naming the words of the keyword behind it: 'the word
+    "price"', 'the start of "price"', '"netflix login": a brand followed by "login"', '"solna" is
+    a known place'."""
 
 
 class Explanation(BaseModel):
@@ -144,3 +179,28 @@ class Explanation(BaseModel):
     @field_serializer("keyword")
     def _utf8_keyword(self, keyword: str) -> str:
         return replace_surrogates(keyword)
+
+    def __repr__(self) -> str:
+        intent = self.intent.value if self.intent else "no intent"
+        return f"Explanation({self.keyword!r}: {intent}, {len(self.features)} features)"
+
+    def _repr_html_(self) -> str:
+        """A table for notebooks: the bias, each feature with its source, and the logits.
+
+        One column per intent, the predicted intent first; texts escaped, numbers rounded.
+        """
+        from intentkit._html import number, table
+
+        order = [self.intent] if self.intent else []
+        order += [i for i in self.logits if i not in order]
+        rows: list[list[object]] = [["(bias)", "", "", *(number(self.bias[i]) for i in order)]]
+        for f in self.features:
+            rows.append(
+                [f.feature, f.source, f.count, *(number(f.contributions[i]) for i in order)]
+            )
+        rows.append(["(logit)", "", "", *(number(self.logits[i]) for i in order)])
+        header = ["feature", "what it is", "count", *(i.value for i in order)]
+        right = [False, False, True, *([True] * len(order))]
+        intent = self.intent.value if self.intent else "no intent"
+        caption = f"{replace_surrogates(self.keyword)}: {intent}"
+        return table(header, rows, caption=caption, right=right)
