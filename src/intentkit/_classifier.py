@@ -24,6 +24,7 @@ from intentkit._decide import (
     decide_chunk,
     decide_one,
 )
+from intentkit._explain import describe
 from intentkit._features import Featurizer
 from intentkit._language import LanguageEvidence
 from intentkit._model import FloatArray, Model, load_model
@@ -363,6 +364,10 @@ class IntentClassifier:
     def explain(self, keyword: str) -> Explanation:
         """Decompose the keyword's logits into the exact contribution of every known feature.
 
+        Each feature's :attr:`~intentkit.FeatureContribution.source` says in plain terms what it
+        is and which of the keyword's words (normalised: lower case) fired it; in a notebook the
+        explanation shows as a table.
+
         >>> e = IntentClassifier().explain("netflix login")
         >>> e.intent
         <Intent.NAVIGATIONAL: 'navigational'>
@@ -373,7 +378,11 @@ class IntentClassifier:
         _check_str(keyword, "keyword")
         state = self._loaded()
         model, featurizer = state.model, state.featurizer
-        counts = Counter(featurizer.features(keyword))
+        described = featurizer.described(keyword)
+        counts = Counter(name for name, _ in described)
+        origins: dict[str, list[tuple[str, ...]]] = {}
+        for name, origin in described:
+            origins.setdefault(name, []).append(origin)
         vocab = featurizer.vocabulary
         known = [(name, n, vocab[name]) for name, n in counts.items() if name in vocab]
         logits = model.intercept.copy()
@@ -391,7 +400,12 @@ class IntentClassifier:
             logits=_by_intent(logits),
             bias=_by_intent(model.intercept),
             features=[
-                FeatureContribution(feature=name, count=n, contributions=_by_intent(c))
+                FeatureContribution(
+                    feature=name,
+                    count=n,
+                    contributions=_by_intent(c),
+                    source=describe(name, origins[name]),
+                )
                 for name, n, c in parts
             ],
         )

@@ -136,7 +136,7 @@ class Classification(BaseModel):
             ("language", self.language),
             ("conversion", f"{self.conversion.level.value}, {number(self.conversion.score)}"),
         ]
-        return table((), rows, caption=replace_surrogates(self.keyword), right=(False, True))
+        return table((), rows, caption=replace_surrogates(self.keyword))
 
 
 class FeatureContribution(BaseModel):
