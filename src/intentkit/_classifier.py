@@ -6,7 +6,7 @@ import json
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from functools import wraps
 from itertools import islice
 from pathlib import Path
@@ -29,6 +29,8 @@ from intentkit._features import Featurizer
 from intentkit._language import LanguageEvidence
 from intentkit._model import FloatArray, Model, load_model
 from intentkit._parallel import gc_paused, map_chunks
+from intentkit._progress import Bar
+from intentkit._progress import check as check_progress
 from intentkit._scorer import Scorer
 from intentkit._text import tokenize
 from intentkit.errors import ModelFileError
@@ -251,7 +253,7 @@ class IntentClassifier:
         )
 
     def classify_many(
-        self, keywords: Iterable[str], *, n_jobs: int | None = 1
+        self, keywords: Iterable[str], *, n_jobs: int | None = 1, progress: bool | None = None
     ) -> list[Classification]:
         """Classify many keywords, in chunks, one vectorised scoring per chunk.
 
@@ -265,15 +267,23 @@ class IntentClassifier:
         intentkit and load the model once each, then stay for later calls), so it pays on large
         batches only; on Windows and macOS the calling script needs the usual
         ``if __name__ == "__main__":`` guard.
+
+        ``progress`` shows a progress bar (tqdm, the ``progress`` extra), updated once per chunk:
+        ``None`` (default) when tqdm is installed, the input has a length of at least 50,000
+        and the call runs in a notebook or a terminal; ``True`` always (``ImportError`` without
+        tqdm); ``False`` never. Results are the same either way.
         """
         if isinstance(keywords, (str, bytes)):
             raise TypeError("classify_many() takes an iterable of keywords, not a single string")
+        check_progress(progress)
         self._loaded()
         out: list[Classification] = []
         chunks = ((c, c) for c in _chunks(keywords, CHUNK_SIZE))
-        with gc_paused():
+        total = len(keywords) if isinstance(keywords, Sized) else None
+        with gc_paused(), Bar(progress, total, "classify", "keywords") as bar:
             for chunk, decisions in map_chunks(_decide_many, self, chunks, n_jobs):
                 out += self._results(chunk, decisions)
+                bar.update(len(chunk))
         return out
 
     def decide_many(self, keywords: list[str]) -> Decisions:
@@ -466,8 +476,10 @@ def classify(keyword: str) -> Classification:
 
 
 @wraps(IntentClassifier.classify_many)
-def classify_many(keywords: Iterable[str], *, n_jobs: int | None = 1) -> list[Classification]:
-    return _default_classifier().classify_many(keywords, n_jobs=n_jobs)
+def classify_many(
+    keywords: Iterable[str], *, n_jobs: int | None = 1, progress: bool | None = None
+) -> list[Classification]:
+    return _default_classifier().classify_many(keywords, n_jobs=n_jobs, progress=progress)
 
 
 @wraps(IntentClassifier.explain)
