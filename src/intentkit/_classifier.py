@@ -201,7 +201,8 @@ class IntentClassifier:
                         self.priors,
                         model.unknown_temperature,
                     )
-                    scorer = Scorer(featurizer, model.scoring_weights())
+                    language = LanguageEvidence(featurizer)
+                    scorer = Scorer(featurizer, model.scoring_weights(), language.kind)
                     self._version = model.version
                     self._state = _State(
                         model,
@@ -209,7 +210,7 @@ class IntentClassifier:
                         scorer,
                         policy,
                         model.version,
-                        LanguageEvidence(featurizer),
+                        language,
                     )
                 state = self._state
         return state
@@ -295,9 +296,8 @@ class IntentClassifier:
         """
         state = self._loaded()
         batch = state.scorer.encode_many(keywords)
-        evidence = state.language.codes(batch.tokens)
         return decide_chunk(
-            state.scorer.scores(batch), batch.cues, batch.empty, state.policy, evidence
+            state.scorer.scores(batch), batch.cues, batch.empty, state.policy, batch.evidence
         )
 
     def _results(self, keywords: list[str], d: Decisions) -> list[Classification]:

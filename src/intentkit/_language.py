@@ -241,16 +241,23 @@ class LanguageEvidence:
 
         n = len(token_lists)
         flat = list(chain.from_iterable(token_lists))
-        kinds = list(map(self._kinds.get, flat))
-        if None in kinds:
-            kinds = list(map(self.kind, flat))
-        k = np.fromiter(kinds, dtype=np.int8, count=len(flat))
+        kinds = np.fromiter(map(self.kind, flat), dtype=np.int64, count=len(flat))
         lengths = np.fromiter(map(len, token_lists), dtype=np.intp, count=n)
-        owner = np.repeat(np.arange(n), lengths)
-        words = np.bincount(owner, weights=k == _WORD, minlength=n)
-        votes = (k == _FOREIGN) + 0.5 * (k == _ACCENTED)
-        foreign = np.bincount(owner, weights=votes, minlength=n)
-        names = (words == 0) & (foreign < 1) & (lengths > 0)
-        other = (foreign >= 1) & (foreign >= words)
-        out: IntArray = np.where(other, OTHER, np.where(names, NAMES_ONLY, MODEL))
-        return out
+        return evidence_codes(kinds, np.repeat(np.arange(n), lengths), lengths)
+
+
+def evidence_codes(kinds: IntArray, owner: IntArray, lengths: IntArray) -> IntArray:
+    """The evidence code of each keyword from its tokens' kinds (``owner``: each token's keyword).
+
+    The rule of :meth:`LanguageEvidence.code`, with array operations.
+    """
+    import numpy as np
+
+    n = len(lengths)
+    words = np.bincount(owner, weights=kinds == _WORD, minlength=n)
+    votes = (kinds == _FOREIGN) + 0.5 * (kinds == _ACCENTED)
+    foreign = np.bincount(owner, weights=votes, minlength=n)
+    names = (words == 0) & (foreign < 1) & (lengths > 0)
+    other = (foreign >= 1) & (foreign >= words)
+    out: IntArray = np.where(other, OTHER, np.where(names, NAMES_ONLY, MODEL))
+    return out
