@@ -345,7 +345,14 @@ def third_party(
         if method == "intentkit":
             y_idx = [FOUR.index(rows[i].intents[0]) for i in single]
             ece = expected_calibration_error(probs4[single], y_idx)
-            details.append(markdown(f"{name}, intentkit, single-label rows", m, f", ECE {ece:.3f}"))
+            details.append(
+                markdown(
+                    f"{name}, intentkit, single-label rows",
+                    m,
+                    f", ECE {ece:.3f}",
+                    confusion=fs.confusion,  # predictions as made: local keeps its column
+                )
+            )
     out.append(f"{len(single):,} single-label and {fs.multi_rows:,} multi-label keywords.\n")
     out.append("\n".join(summary) + "\n")
     out.extend(details)
@@ -379,7 +386,8 @@ def heldout_section() -> list[str]:
     everything = float(np.mean([s == r.lang for s, r in zip(held.language, rows)]))
     sections.append("\n".join(head) + "\n")
     sections.append(
-        f"Language (`Classification.language`) on the held-out split: accuracy "
+        "Language (`Classification.language` as the model calls it, before the rule for `other` "
+        f"and names-only keywords) on the held-out split: accuracy "
         f"**{lang.accuracy or 0:.3f}** on the {lang.rows:,} keywords that show "
         f"their language (`unknown` counted as wrong). The other {lang.neutral_rows:,} "
         "are language-neutral (only brands, places, numbers and words typed alike in both "

@@ -134,7 +134,18 @@ def test_product_heads_are_nouns_that_end_many_product_names() -> None:
     products += [(t, "", "", "") for t in ("pepparkvarn", "kaffekvarn", "saltkvarn")]
     products += [(t, "", "", "") for t in ("arbetskort", "presentkort", "bildkort")]
     nouns = {"ställ": "ett", "kvarn": "en", "kort": "ett"}
-    words = {"akvarium", "akvarie", "blom", "cykel", "peppar", "kaffe", "arbete", "present", "bild", "salt"}
+    words = {
+        "akvarium",
+        "akvarie",
+        "blom",
+        "cykel",
+        "peppar",
+        "kaffe",
+        "arbete",
+        "present",
+        "bild",
+        "salt",
+    }
     heads = {row[0]: row for row in build.build_product_heads(products, nouns, words)}
     assert set(heads) == {"ställ"}  # kvarn: a product name itself; kort: not goods
     assert heads["ställ"][2] == "3"

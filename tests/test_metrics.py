@@ -143,3 +143,28 @@ def test_the_markdown_report() -> None:
     assert "| b | 1.000 | 0.500 | 0.667 | 2 |" in text
     assert "| b | 0 | 1 | 1 |" in text
     assert "| alpha | 0 | 0 | 0 |" in text
+
+
+def test_the_confusion_matrix_keeps_every_prediction() -> None:
+    from intentkit._evaluate import score_rows
+
+    # No local label: the scores count local as transactional, the matrix shows it as made.
+    rows = [
+        Labelled(1, "pizza near me", ("transactional",)),
+        Labelled(2, "buy a bike", ("transactional",)),
+        Labelled(3, "bike", ("commercial",)),
+        Labelled(4, "???", ("commercial",)),
+    ]
+    scores = score_rows("f", rows, ["local", "transactional", "navigational", ""])
+    assert scores.strict.per_class["transactional"].recall == 1.0
+    report = scores.report()
+    assert "| | comme | trans | navig | local | none |" in report
+    assert "| comme | 0 | 0 | 1 | 0 | 1 |" in report
+    assert "| trans | 0 | 1 | 0 | 1 | 0 |" in report
+    assert "The local column counts as transactional" in report
+    # With local labels nothing is folded and the note is left out.
+    with_local = [*rows, Labelled(5, "x", ("local",))]
+    report = score_rows("f", with_local, ["local", "local", "commercial", "", "local"]).report()
+    assert "| | comme | trans | local | none |" in report
+    assert "| trans | 0 | 0 | 2 | 0 |" in report
+    assert "counts as transactional" not in report

@@ -7,7 +7,7 @@ import json
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from functools import wraps
 from itertools import islice
 from pathlib import Path
@@ -25,10 +25,15 @@ from intentkit._decide import (
     decide_chunk,
     decide_one,
 )
+from intentkit._explain import describe
 from intentkit._features import Featurizer
+from intentkit._language import LanguageEvidence
 from intentkit._model import FloatArray, Model, load_model
 from intentkit._parallel import gc_paused, map_chunks
+from intentkit._progress import Bar
+from intentkit._progress import check as check_progress
 from intentkit._scorer import Scorer
+from intentkit._text import tokenize
 from intentkit.audience import AUDIENCES, Audiences, resolve_audiences
 from intentkit.errors import ModelFileError
 from intentkit.journey import INTENT_LEVEL, Framework, resolve_framework, resolve_priors
@@ -118,6 +123,7 @@ class _State(NamedTuple):
     scorer: Scorer
     policy: Policy
     version: str
+    language: LanguageEvidence
 
 
 class IntentClassifier:
@@ -206,9 +212,17 @@ class IntentClassifier:
                         self.priors,
                         model.unknown_temperature,
                     )
-                    scorer = Scorer(featurizer, model.scoring_weights())
+                    language = LanguageEvidence(featurizer)
+                    scorer = Scorer(featurizer, model.scoring_weights(), language.kind)
                     self._version = model.version
-                    self._state = _State(model, featurizer, scorer, policy, model.version)
+                    self._state = _State(
+                        model,
+                        featurizer,
+                        scorer,
+                        policy,
+                        model.version,
+                        language,
+                    )
                 state = self._state
         return state
 
@@ -244,7 +258,8 @@ class IntentClassifier:
         encoded = state.scorer.encode(keyword)
         if encoded is None:
             return self._empty(keyword, state.version)
-        d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy)
+        evidence = state.language.code(tokenize(keyword))
+        d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy, evidence)
         return self._build(
             keyword,
             d.probabilities,
@@ -257,7 +272,7 @@ class IntentClassifier:
         )
 
     def classify_many(
-        self, keywords: Iterable[str], *, n_jobs: int | None = 1
+        self, keywords: Iterable[str], *, n_jobs: int | None = 1, progress: bool | None = None
     ) -> list[Classification]:
         """Classify many keywords, in chunks, one vectorised scoring per chunk.
 
@@ -271,15 +286,23 @@ class IntentClassifier:
         intentkit and load the model once each, then stay for later calls), so it pays on large
         batches only; on Windows and macOS the calling script needs the usual
         ``if __name__ == "__main__":`` guard.
+
+        ``progress`` shows a progress bar (tqdm, the ``progress`` extra), updated once per chunk:
+        ``None`` (default) when tqdm is installed, the input has a length of at least 50,000
+        and the call runs in a notebook or a terminal; ``True`` always (``ImportError`` without
+        tqdm); ``False`` never. Results are the same either way.
         """
         if isinstance(keywords, (str, bytes)):
             raise TypeError("classify_many() takes an iterable of keywords, not a single string")
+        check_progress(progress)
         self._loaded()
         out: list[Classification] = []
         chunks = ((c, c) for c in _chunks(keywords, CHUNK_SIZE))
-        with gc_paused():
+        total = len(keywords) if isinstance(keywords, Sized) else None
+        with gc_paused(), Bar(progress, total, "classify", "keywords") as bar:
             for chunk, decisions in map_chunks(_decide_many, self, chunks, n_jobs):
                 out += self._results(chunk, decisions)
+                bar.update(len(chunk))
         return out
 
     def decide_many(self, keywords: list[str]) -> Decisions:
@@ -291,7 +314,9 @@ class IntentClassifier:
         """
         state = self._loaded()
         batch = state.scorer.encode_many(keywords)
-        d = decide_chunk(state.scorer.scores(batch), batch.cues, batch.empty, state.policy)
+        d = decide_chunk(
+            state.scorer.scores(batch), batch.cues, batch.empty, state.policy, batch.evidence
+        )
         match = self.audiences.match_index
         audience = np.fromiter(map(match, keywords), dtype=np.intp, count=len(keywords))
         return dataclasses.replace(d, audience=audience, audiences=self._audience_names)
@@ -374,6 +399,10 @@ class IntentClassifier:
     def explain(self, keyword: str) -> Explanation:
         """Decompose the keyword's logits into the exact contribution of every known feature.
 
+        Each feature's :attr:`~intentkit.FeatureContribution.source` says in plain terms what it
+        is and which of the keyword's words (normalised: lower case) fired it; in a notebook the
+        explanation shows as a table.
+
         >>> e = IntentClassifier().explain("netflix login")
         >>> e.intent
         <Intent.NAVIGATIONAL: 'navigational'>
@@ -384,7 +413,11 @@ class IntentClassifier:
         _check_str(keyword, "keyword")
         state = self._loaded()
         model, featurizer = state.model, state.featurizer
-        counts = Counter(featurizer.features(keyword))
+        described = featurizer.described(keyword)
+        counts = Counter(name for name, _ in described)
+        origins: dict[str, list[tuple[str, ...]]] = {}
+        for name, origin in described:
+            origins.setdefault(name, []).append(origin)
         vocab = featurizer.vocabulary
         known = [(name, n, vocab[name]) for name, n in counts.items() if name in vocab]
         logits = model.intercept.copy()
@@ -402,7 +435,12 @@ class IntentClassifier:
             logits=_by_intent(logits),
             bias=_by_intent(model.intercept),
             features=[
-                FeatureContribution(feature=name, count=n, contributions=_by_intent(c))
+                FeatureContribution(
+                    feature=name,
+                    count=n,
+                    contributions=_by_intent(c),
+                    source=describe(name, origins[name]),
+                )
                 for name, n, c in parts
             ],
         )
@@ -463,8 +501,10 @@ def classify(keyword: str) -> Classification:
 
 
 @wraps(IntentClassifier.classify_many)
-def classify_many(keywords: Iterable[str], *, n_jobs: int | None = 1) -> list[Classification]:
-    return _default_classifier().classify_many(keywords, n_jobs=n_jobs)
+def classify_many(
+    keywords: Iterable[str], *, n_jobs: int | None = 1, progress: bool | None = None
+) -> list[Classification]:
+    return _default_classifier().classify_many(keywords, n_jobs=n_jobs, progress=progress)
 
 
 @wraps(IntentClassifier.explain)

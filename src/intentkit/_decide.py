@@ -17,7 +17,9 @@ The rules:
 - **top intent**: the most probable, the first in intent order on a tie;
 - **secondary intents**: every other intent whose probability is at least
   :data:`~intentkit.types.SECONDARY_THRESHOLD`, most likely first, ties in intent order;
-- **language**: ``sv`` from a Swedish probability of ``0.5 + LANGUAGE_MARGIN``, ``en`` up to
+- **language**: ``other`` when the keyword's words are of another language, ``unknown`` when
+  it holds nothing but names (:mod:`intentkit._language` gives this evidence from its tokens);
+  else ``sv`` from a Swedish probability of ``0.5 + LANGUAGE_MARGIN``, ``en`` up to
   ``0.5 - LANGUAGE_MARGIN``, ``unknown`` between them or when no feature of the keyword is known;
 - **stage**: the stage a post-purchase cue forces in the framework, else the stage whose intents
   hold the most probability (the earlier stage on a tie);
@@ -33,14 +35,16 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from intentkit._features import CUE_SET_BITS, POST_PURCHASE_BITS
+from intentkit._language import NAMES_ONLY
+from intentkit._language import OTHER as OTHER_EVIDENCE
 from intentkit._model import KNOWN_COLUMN, LANGUAGE_COLUMN, SILENT_COLUMN, FloatArray, IntArray
 from intentkit.types import SECONDARY_THRESHOLD, Intent, Language
 
 LANGUAGE_MARGIN = 0.15
 """Half the width of the band of Swedish probabilities, around 0.5, that gives ``unknown``."""
-LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv")
+LANGUAGES: tuple[Language, ...] = ("unknown", "en", "sv", "other")
 """Language codes: the index of a keyword's language in this tuple."""
-UNKNOWN, EN, SV = range(3)
+UNKNOWN, EN, SV, OTHER = range(4)
 
 INTENTS = tuple(Intent)
 N = len(INTENTS)
@@ -220,11 +224,17 @@ def swedish_probability(lang_logit: Column, ops: Any) -> Column:
     return 1.0 / (1.0 + ops.exp([-lang_logit])[0])
 
 
-def language_code(p_sv: Column, known: Column, ops: Any) -> Column:
-    """The language code from the Swedish probability and the count of known features."""
+def language_code(p_sv: Column, known: Column, ops: Any, evidence: Column = 0) -> Column:
+    """The language code of a keyword.
+
+    From its Swedish probability, its count of known features and the evidence code of its
+    words (:mod:`intentkit._language`: 0 none, 1 names only, 2 another language).
+    """
     sv_or_not = ops.choose(p_sv <= 0.5 - LANGUAGE_MARGIN, EN, UNKNOWN)
     band = ops.choose(p_sv >= 0.5 + LANGUAGE_MARGIN, SV, sv_or_not)
-    return ops.choose(known == 0, UNKNOWN, band)
+    model = ops.choose(known == 0, UNKNOWN, band)
+    named = ops.choose(evidence == NAMES_ONLY, UNKNOWN, model)
+    return ops.choose(evidence == OTHER_EVIDENCE, OTHER, named)
 
 
 def stage_index(p: Sequence[Column], cues: Column, policy: Policy, ops: Any) -> Column:
@@ -256,8 +266,13 @@ def logits(summed: Sequence[Column], policy: Policy, ops: Any) -> list[Column]:
     return [policy.intercept[k] + summed[k] * scale for k in range(N)]
 
 
-def decide(summed: Sequence[Column], cues: Column, policy: Policy, ops: Any) -> Decided:
-    """Every decision for summed weights (one column per scoring column) and cue bits."""
+def decide(
+    summed: Sequence[Column], cues: Column, policy: Policy, ops: Any, evidence: Column = 0
+) -> Decided:
+    """Every decision for summed weights (one column per scoring column) and cue bits.
+
+    ``evidence`` is the language evidence of the keyword's words (see :func:`language_code`).
+    """
     p = probabilities(logits(summed, policy, ops), ops)
     return Decided(
         probabilities=p,
@@ -267,15 +282,16 @@ def decide(summed: Sequence[Column], cues: Column, policy: Policy, ops: Any) -> 
             swedish_probability(summed[LANGUAGE_COLUMN] + policy.lang_intercept, ops),
             summed[KNOWN_COLUMN],
             ops,
+            evidence,
         ),
         stage=stage_index(p, cues, policy, ops),
         conversion=conversion_score(p, policy),
     )
 
 
-def decide_one(summed: list[float], cues: int, policy: Policy) -> Decided:
+def decide_one(summed: list[float], cues: int, policy: Policy, evidence: int = 0) -> Decided:
     """:func:`decide` for one keyword, in plain Python."""
-    return decide(summed, cues, policy, SCALAR)
+    return decide(summed, cues, policy, SCALAR, evidence)
 
 
 @dataclass(frozen=True)
@@ -295,7 +311,7 @@ class Decisions:
     secondary: IntArray
     """Code of the secondary intents: ``SECONDARY_INTENTS[code]`` lists them."""
     language: IntArray
-    """Index into :data:`LANGUAGES` (``unknown``, ``en``, ``sv``)."""
+    """Index into :data:`LANGUAGES` (``unknown``, ``en``, ``sv``, ``other``)."""
     stage: IntArray
     """Index into :attr:`stages`."""
     conversion: FloatArray
@@ -313,9 +329,20 @@ class Decisions:
         return len(self.top)
 
 
-def decide_chunk(summed: FloatArray, cues: IntArray, empty: list[int], policy: Policy) -> Decisions:
-    """:func:`decide` for a chunk: ``summed`` has one row per keyword and one column per scoring column."""
-    d = decide([summed[:, c] for c in range(summed.shape[1])], cues, policy, VECTOR)
+def decide_chunk(
+    summed: FloatArray,
+    cues: IntArray,
+    empty: list[int],
+    policy: Policy,
+    evidence: IntArray | None = None,
+) -> Decisions:
+    """:func:`decide` for a chunk.
+
+    ``summed`` has one row per keyword and one column per scoring column; ``evidence`` holds each
+    keyword's language evidence code (default: none).
+    """
+    columns = [summed[:, c] for c in range(summed.shape[1])]
+    d = decide(columns, cues, policy, VECTOR, 0 if evidence is None else evidence)
     return Decisions(
         probabilities=np.column_stack(d.probabilities),
         top=np.asarray(d.top, dtype=np.intp),

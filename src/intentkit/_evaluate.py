@@ -11,7 +11,8 @@ When the file has no ``local`` label (Semrush, Ahrefs), a ``local`` prediction c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ class FileScores:
     """Share of the rows with several intents whose prediction is one of them."""
     local_as_transactional: bool
     """Whether ``local`` predictions were counted as ``transactional`` (a file without ``local``)."""
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(label, prediction as made) → count over the single-intent rows: the report's matrix, which
+    keeps ``local`` predictions in a column of their own even when the scores count them as
+    ``transactional``."""
 
     def card(self) -> dict[str, Any]:
         """The headline numbers, rounded, as the model card records them."""
@@ -50,7 +55,11 @@ class FileScores:
         note = (
             " (local predictions counted as transactional)" if self.local_as_transactional else ""
         )
-        out = markdown(f"{self.file}, single-intent rows{note}", self.strict)
+        out = markdown(
+            f"{self.file}, single-intent rows{note}", self.strict, confusion=self.confusion or None
+        )
+        if self.local_as_transactional and any(b == "local" for _, b in self.confusion):
+            out += "\nThe local column counts as transactional in the scores above.\n"
         if self.lenient is not None:
             out += (
                 f"\nMulti-intent rows: {self.multi_rows:,}, lenient accuracy (any of the labels) "
@@ -66,9 +75,11 @@ def score_rows(name: str, rows: list[Labelled], predictions: list[str]) -> FileS
     labels = [i for i in INTENT_ORDER if any(i in r.intents for r in rows)]
     single = [i for i, r in enumerate(rows) if len(r.intents) == 1]
     multi = [i for i, r in enumerate(rows) if len(r.intents) > 1]
-    strict = score([rows[i].intents[0] for i in single], [pred[i] for i in single], labels)
+    truth = [rows[i].intents[0] for i in single]
+    strict = score(truth, [pred[i] for i in single], labels)
     lenient = sum(pred[i] in rows[i].intents for i in multi) / len(multi) if multi else None
-    return FileScores(name, strict, len(multi), lenient, not local)
+    made = Counter(zip(truth, [predictions[i] for i in single]))
+    return FileScores(name, strict, len(multi), lenient, not local, made)
 
 
 def score_file(path: str | Path, classifier: Any, *, column: str | None = None) -> FileScores:

@@ -341,17 +341,31 @@ class Featurizer:
             out.extend(GRAM + padded[i : i + n] for i in range(len(padded) - n + 1))
         return out
 
-    def context_features(self, tokens: list[str], known: frozenset[str] | None = None) -> list[str]:
+    def context_features(
+        self,
+        tokens: list[str],
+        known: frozenset[str] | None = None,
+        origins: list[tuple[str, ...]] | None = None,
+    ) -> list[str]:
         """Features that need the whole keyword: lexicon flags, cues, class bigrams.
 
-        ``known`` (default: the words of the vocabulary) decides which words are rare.
+        ``known`` (default: the words of the vocabulary) decides which words are rare. When
+        ``origins`` is given, one entry is appended to it per feature: the keyword's text behind
+        that feature (see :meth:`described`).
         """
         known = self.known if known is None else known
         folded = [fold(t) for t in tokens]
         classes: list[str] = [BOS]
+        texts: list[str] = [""]
         flags: list[str] = []
         n_tok = len(tokens)
         spans: list[str] = []
+        span_texts: list[str] = []
+
+        def mark(*text: str) -> None:
+            if origins is not None:
+                origins.extend([text] * (len(flags) - len(origins)))
+
         i = 0
         while i < n_tok:
             width = 1
@@ -359,6 +373,7 @@ class Featurizer:
             for n in range(min(self.phrase_len.get(folded[i], 1), n_tok - i), 0, -1):
                 phrase = " ".join(folded[i : i + n]) if n > 1 else folded[i]
                 cls = self.lexicon_match(phrase, flags)
+                mark(" ".join(tokens[i : i + n]))
                 if cls:
                     width = n
                     break
@@ -370,25 +385,63 @@ class Featurizer:
                 cls = self.resolve(folded[i], left, right) or cls
             if not cls:
                 cls = self.word_class(folded[i], known, flags)
+                mark(tokens[i])
+            text = " ".join(tokens[i : i + width])
             if cls in CLASSES:
                 flag = class_flag(cls)
                 if flag:
                     flags.append(flag)
+                    mark(text)
                 spans.append(cls)
+                span_texts.append(text)
             classes.append(cls)
+            texts.append(text)
             i += width
         classes.append(EOS)
+        texts.append("")
         if len(spans) == 1 and len(classes) == 3:
             flags.append(only_flag(spans[0]))
+            mark(span_texts[0])
         if n_tok == 1:
             flags.append(ONE_WORD)
-        flags.extend(name for a, b in itertools.pairwise(classes) if (name := bigram(a, b)))
+            mark(tokens[0])
+        for (a, b), (ta, tb) in zip(itertools.pairwise(classes), itertools.pairwise(texts)):
+            name = bigram(a, b)
+            if name:
+                flags.append(name)
+                mark(ta, tb)
         brand = any(c in BRAND_CLASSES for c in classes)
         bits = cue_bits(flags)
-        flags.extend(crossings(bits, PLACE in classes, brand))
+        crossed = crossings(bits, PLACE in classes, brand)
+        flags.extend(crossed)
+        if origins is not None:
+            for name in crossed:
+                cue, _, kind = name[len(CROSSING) :].partition("@")
+                cue_flags = {cue_flag(cue), stage_cue_flag(cue)}
+                cue_text = [o[0] for f, o in zip(flags, origins) if f in cue_flags]
+                names = {PLACE} if kind == "place" else set(BRAND_CLASSES)
+                name_text = [t for c, t in zip(classes, texts) if c in names]
+                origins.append((" / ".join(dict.fromkeys(cue_text)), " / ".join(name_text)))
         if not bits and SILENT_CLASSES.issuperset(classes[1:-1]):
             flags.append(NO_SIGNAL)
+            mark(*tokens)
         return flags
+
+    def described(self, keyword: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Every feature of ``keyword`` (as :meth:`features`) with the text behind it.
+
+        The text is a tuple of the keyword's normalised words and phrases: the token of a ``w:``
+        or ``c:`` feature; the phrase of a cue or lexicon flag; the two sides of a class bigram
+        (``""`` for the keyword's start or end); the cue phrase and the name of a crossing; every
+        token for ``L:no_signal``.
+        """
+        tokens = normalize(keyword).split()
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for t in tokens:
+            out.extend((name, (t,)) for name in self.token_features(t))
+        origins: list[tuple[str, ...]] = []
+        out.extend(zip(self.context_features(tokens, origins=origins), origins))
+        return out
 
     def lexicon_match(self, phrase: str, flags: list[str]) -> str:
         """Append a folded phrase's cue flags; return its lexicon class, or "" if it has none.

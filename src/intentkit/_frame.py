@@ -7,7 +7,9 @@ from typing import Any
 from intentkit._label import LABEL_COLUMNS, label_fields
 
 
-def label_frame(df: Any, column: str = "keyword", *, classifier: Any = None) -> Any:
+def label_frame(
+    df: Any, column: str = "keyword", *, classifier: Any = None, progress: bool | None = None
+) -> Any:
     """Return a copy of ``df`` with the label columns of ``intentkit label`` added.
 
     The index and row order are kept. Missing keywords (``None``/``NaN``) are treated as empty and
@@ -16,6 +18,9 @@ def label_frame(df: Any, column: str = "keyword", *, classifier: Any = None) -> 
 
     Raises ``KeyError`` if ``column`` is not in ``df``, and ``ValueError`` if ``df`` already has
     a column named like a label column.
+
+    ``progress`` is :meth:`~intentkit.IntentClassifier.classify_many`'s: by default a bar
+    (tqdm, if installed) for frames of 50,000 rows or more in a notebook or terminal.
     """
     import pandas as pd
 
@@ -29,7 +34,7 @@ def label_frame(df: Any, column: str = "keyword", *, classifier: Any = None) -> 
     values = df[column].tolist()
     keywords = ["" if v is None or (isinstance(v, float) and v != v) else v for v in values]
     clf = classifier if classifier is not None else IntentClassifier()
-    rows = [label_fields(r) for r in clf.classify_many(keywords)]
+    rows = [label_fields(r) for r in clf.classify_many(keywords, progress=progress)]
     labels = pd.DataFrame(rows, columns=list(LABEL_COLUMNS), index=df.index)
     for name in LABEL_COLUMNS:
         if name == "confidence" or name.startswith("p_") or name == "conversion_score":

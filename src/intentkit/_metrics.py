@@ -139,8 +139,21 @@ def language_accuracy(
     )
 
 
-def markdown(title: str, s: Scores, extra: str = "") -> str:
-    """A Markdown report: summary line, per-class table, confusion matrix."""
+def markdown(
+    title: str,
+    s: Scores,
+    extra: str = "",
+    confusion: Counter[tuple[str, str]] | None = None,
+) -> str:
+    """A Markdown report: summary line, per-class table, confusion matrix.
+
+    The matrix has a row per class of :attr:`Scores.labels` and a column per class predicted:
+    the labels, then any other class that was predicted (an intent the labels never use), then
+    ``none`` for keywords that got no intent, so every prediction is in it. ``confusion``
+    (default: :attr:`Scores.confusion`) gives its counts, e.g. the predictions as made when the
+    scores counted ``local`` as ``transactional``.
+    """
+    counts = s.confusion if confusion is None else confusion
     lines = [
         f"**{title}**: {s.n:,} keywords, macro-F1 **{s.macro_f1:.3f}**, accuracy {s.accuracy:.3f}{extra}",
         "",
@@ -150,11 +163,13 @@ def markdown(title: str, s: Scores, extra: str = "") -> str:
     for k in s.labels:
         c = s.per_class[k]
         lines.append(f"| {k} | {c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f} | {c.support:,} |")
+    predicted = {b for (_, b), v in counts.items() if v}
+    order = {k: i for i, k in enumerate(INTENT_ORDER)}
+    others = sorted(predicted - set(s.labels) - {""}, key=lambda k: (order.get(k, len(order)), k))
+    columns = [*s.labels, *others, *([""] if "" in predicted else [])]
     lines += ["", "Confusion matrix (rows: label, columns: prediction):", ""]
-    lines.append("| | " + " | ".join(k[:5] for k in s.labels) + " |")
-    lines.append("|---|" + "---:|" * len(s.labels))
+    lines.append("| | " + " | ".join(k[:5] or "none" for k in columns) + " |")
+    lines.append("|---|" + "---:|" * len(columns))
     for a in s.labels:
-        lines.append(
-            f"| {a[:5]} | " + " | ".join(f"{s.confusion[(a, b)]:,}" for b in s.labels) + " |"
-        )
+        lines.append(f"| {a[:5]} | " + " | ".join(f"{counts[(a, b)]:,}" for b in columns) + " |")
     return "\n".join(lines) + "\n"

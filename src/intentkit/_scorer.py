@@ -31,7 +31,7 @@ after its rows are written, so concurrent readers always find the rows of every 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, pairwise, repeat
 from typing import NamedTuple
 
@@ -47,11 +47,12 @@ from intentkit._features import (
     crossings,
     cue_bits,
 )
+from intentkit._language import evidence_codes
 from intentkit._model import FloatArray, IntArray
 from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
-_META = 5
+_META = 6
 BOS, EOS, UNKNOWN = 0, 1, 2
 """Class ids of the keyword's edges, and of a word the model has no class bigram with."""
 
@@ -89,6 +90,8 @@ class Batch(NamedTuple):
     """Cue bits per keyword (as :attr:`Encoded.cues`)."""
     empty: list[int]
     """Keywords without tokens."""
+    evidence: IntArray
+    """The language evidence code of each keyword (:func:`~intentkit._language.evidence_codes`)."""
 
 
 class _Token(NamedTuple):
@@ -123,9 +126,17 @@ class _Phrase(NamedTuple):
 class Scorer:
     """Scores keywords with a weight matrix whose columns are the intents plus the language logit."""
 
-    def __init__(self, featurizer: Featurizer, weights: FloatArray) -> None:
+    def __init__(
+        self,
+        featurizer: Featurizer,
+        weights: FloatArray,
+        language: Callable[[str], int] | None = None,
+    ) -> None:
         self.featurizer = featurizer
         self.weights = weights
+        self._language = language
+        """A token's language kind (:meth:`~intentkit._language.LanguageEvidence.kind`), kept
+        with its cached rows; ``None``: every keyword's evidence is 0."""
         vocab = featurizer.vocabulary
         classes: dict[str, int] = {F.BOS: BOS, F.EOS: EOS}
         for name in F.CLASSES:
@@ -171,7 +182,7 @@ class Scorer:
         self._ids: dict[str, int] = {}
         self._meta = np.zeros((1024, _META), dtype=np.int64)
         """Per cached token id: table row (unit), class, cue bits, phrase-word id (-1: none),
-        ambiguous (1: its keyword is encoded one by one)."""
+        ambiguous (1: its keyword is encoded one by one), language kind."""
         self._n_rows = 0
         self._table = np.zeros((1024, weights.shape[1]))
         self._lock = threading.Lock()
@@ -329,8 +340,19 @@ class Scorer:
                 feat.context_of(folded),
                 tuple(self._flags(cue_names)),
             )
+            kind = self._language(token) if self._language is not None else 0
             prepared.append(
-                (token, folded, cls, cues, phrase_len.get(folded, 1), alone_idx, unit_idx, shared)
+                (
+                    token,
+                    folded,
+                    cls,
+                    cues,
+                    phrase_len.get(folded, 1),
+                    alone_idx,
+                    unit_idx,
+                    shared,
+                    kind,
+                )
             )
         out: list[_Token] = []
         with self._lock:
@@ -338,7 +360,7 @@ class Scorer:
             fresh: dict[str, _Token] = {}
             meta: list[tuple[int, ...]] = []
             n = self._n_rows
-            for token, folded, cls, cues, span, alone_idx, unit_idx, shared in prepared:
+            for token, folded, cls, cues, span, alone_idx, unit_idx, shared, kind in prepared:
                 known = self._tokens.get(token) or fresh.get(token)
                 if known is not None:
                     out.append(known)
@@ -367,7 +389,7 @@ class Scorer:
                     info = _Token(unit, cls, cues, plain, alone, span, folded, (), (), *shared)
                     fresh[token] = info
                     word_id = self._word_id.get(folded, -1)
-                    meta.append((unit, cls, cues, word_id, int(shared[0])))
+                    meta.append((unit, cls, cues, word_id, int(shared[0]), kind))
                     out.append(info)
             if sums:
                 self._store(sums)
@@ -509,7 +531,21 @@ class Scorer:
             _join(class_owner, slow_parts[5]),
             cues,
             np.flatnonzero(~nonempty).tolist(),
+            self._evidence(flat, tid, meta, owner, lengths),
         )
+
+    def _evidence(
+        self, flat: list[str], tid: IntArray, meta: IntArray, owner: IntArray, lengths: IntArray
+    ) -> IntArray:
+        """The language evidence code of each keyword of a chunk, from its tokens' kinds."""
+        if self._language is None:
+            return np.zeros(len(lengths), dtype=np.intp)
+        kinds = meta[:, 5]
+        uncached = np.flatnonzero(tid < 0)
+        if len(uncached):
+            kinds = kinds.copy()
+            kinds[uncached] = [self._language(flat[i]) for i in uncached.tolist()]
+        return evidence_codes(kinds, owner, lengths)
 
     def encode(self, keyword: str) -> Encoded | None:
         """What the keyword adds up to; ``None`` if it has no tokens."""

@@ -53,6 +53,7 @@ from intentkit._features import (
 )
 from intentkit._metrics import expected_calibration_error, language_accuracy, macro_f1
 from intentkit._model import FORMAT, FORMAT_VERSION, FloatArray, Model
+from intentkit._progress import Bar
 from intentkit._text import fold, tokenize
 from intentkit._version import __version__
 from intentkit.types import INTENT_ORDER
@@ -435,8 +436,13 @@ def train(
     prior: Mapping[str, float] | None = None,
     source: Mapping[str, Any] | None = None,
     shared_words: frozenset[str] = frozenset(),
+    progress: bool | None = None,
 ) -> TrainResult:
     """Train a model from labelled rows; deterministic for the same rows, lexicon and settings.
+
+    ``progress`` shows a bar over the fitting steps (held-out model, features, intent model,
+    language model), as :meth:`~intentkit.IntentClassifier.classify_many` does: by default when
+    tqdm is installed, there are 50,000 rows or more and it runs in a notebook or a terminal.
 
     ``prior`` shifts the intercepts to the intent shares expected where the model is used (see
     :data:`DEPLOYMENT_PRIOR`); ``None`` keeps the training data's own shares. ``source`` (what
@@ -448,6 +454,9 @@ def train(
     all_idx = list(range(len(rows)))
     neutral = [language_neutral(r.keyword, lexicon, shared_words) for r in rows]
     card: dict[str, Any] = {"rows": len(rows)}
+    steps = ["held-out model"] * heldout + ["features", "intent model", "language model"]
+    bar = Bar(progress, len(steps), "train", "step", size=len(rows))  # closes itself on error
+    bar.update(0, steps[0])
     if heldout:
         held = predict_heldout(
             rows,
@@ -460,9 +469,14 @@ def train(
         )
         if held is not None:
             card["heldout"] = held.scores()
+        bar.update(1, "features")
     design = Design(rows, lexicon, min_df)
+    bar.update(1, "intent model")
     coef, icpt, report = _fit(design, rows, all_idx, c_grid, folds, prior)
+    bar.update(1, "language model")
     lang_coef, lang_icpt = _fit_language(design, rows, all_idx, neutral)
+    bar.update(1, "done")
+    bar.close()
     card["training"] = report
     meta = {
         "format": FORMAT,

@@ -304,13 +304,92 @@ class JourneySummary(BaseModel):
     expected_conversions: float | None = None
     """Sum of volume times conversion score: conversions to expect if every search clicked once."""
     languages: dict[str, dict[Intent, int]] | None = None
-    """Keywords per intent in each language (``en``, ``sv``, ``unknown``): the intent mix per
+    """Keywords per intent in each language (``en``, ``sv``, ``other``, ``unknown``): the intent mix per
     language. ``None`` in the per-audience summaries."""
     audiences: dict[str, JourneySummary] | None = None
     """The journey map of each audience's keywords (:attr:`Classification.audience`), every
     audience of the classifier listed in order, then any other in the order first seen; their
     ``keywords`` add up to this summary's minus its ``empty``. ``None`` in the per-audience
     summaries themselves."""
+    stage_conversions: dict[str, float] | None = None
+    """Expected conversions per stage, when volumes were given."""
+    intent_conversions: dict[Intent, float] | None = None
+    """Expected conversions per intent, when volumes were given."""
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The summary as tidy rows: one per stage, then one per intent.
+
+        Each row has ``by`` (``"stage"`` or ``"intent"``), ``name``, ``keywords``, ``share`` (of
+        the keywords with an intent) and, when volumes were given, ``volume``, ``volume_share``
+        and ``expected_conversions``.
+        """
+        counted = self.keywords - self.empty
+        total_volume = sum(self.stage_volume.values()) if self.stage_volume else 0.0
+        out: list[dict[str, Any]] = []
+        groups: list[tuple[str, Mapping[Any, int], Any, Any]] = [
+            ("stage", self.stages, self.stage_volume, self.stage_conversions),
+            ("intent", self.intents, self.intent_volume, self.intent_conversions),
+        ]
+        for by, counts, volume, conversions in groups:
+            for key, n in counts.items():
+                row: dict[str, Any] = {
+                    "by": by,
+                    "name": str(key),
+                    "keywords": n,
+                    "share": n / counted if counted else 0.0,
+                }
+                if volume is not None:
+                    v = float(volume.get(key, 0.0))
+                    row["volume"] = v
+                    row["volume_share"] = v / total_volume if total_volume else 0.0
+                    row["expected_conversions"] = (
+                        float(conversions.get(key, 0.0)) if conversions is not None else math.nan
+                    )
+                out.append(row)
+        return out
+
+    def to_frame(self) -> Any:
+        """The summary as a pandas DataFrame of :meth:`rows`, indexed by (``by``, ``name``).
+
+        Columns ``keywords`` and ``share``, and ``volume``, ``volume_share`` and
+        ``expected_conversions`` when volumes were given. Empty keywords are not a row (see
+        :attr:`empty`); each group's shares add up to 1.
+
+        Raises ``ImportError`` with the install command when pandas is missing.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError(
+                "JourneySummary.to_frame() needs pandas: pip install 'intentkit-seo[pandas]'"
+            ) from None
+        return pd.DataFrame(self.rows()).set_index(["by", "name"])
+
+    def _repr_html_(self) -> str:
+        """The rows as a small HTML table for notebooks."""
+        from intentkit._html import number, table
+
+        rows = self.rows()
+        volumes = self.stage_volume is not None
+        header = ["", "", "keywords", "share"]
+        if volumes:
+            header += ["volume", "volume share", "expected conversions"]
+        body = []
+        for r in rows:
+            line = [r["by"], r["name"], f"{r['keywords']:,}", number(r["share"])]
+            if volumes:
+                line += [
+                    f"{r['volume']:,.0f}",
+                    number(r["volume_share"]),
+                    f"{r['expected_conversions']:,.1f}",
+                ]
+            body.append(line)
+        caption = (
+            f"journey map ({self.framework}): {self.keywords:,} keywords, {self.empty:,} empty"
+        )
+        if self.expected_conversions is not None:
+            caption += f", {self.expected_conversions:,.1f} expected conversions"
+        return table(header, body, caption=caption, right=[False, False, *([True] * 5)])
 
 
 class Tally:
@@ -344,6 +423,8 @@ class Tally:
         self.stage_volume = dict.fromkeys(stages, 0.0) if volumes else None
         self.intent_volume = dict.fromkeys(Intent, 0.0) if volumes else None
         self.expected = 0.0
+        self.stage_conversions = dict.fromkeys(stages, 0.0) if volumes else None
+        self.intent_conversions = dict.fromkeys(Intent, 0.0) if volumes else None
 
     def _sub(self) -> Tally:
         return Tally(self.framework, self.stage_names, volumes=self.with_volumes, audiences=None)
@@ -375,14 +456,18 @@ class Tally:
                 sub.add(intent, stage, conversion, volume)
         if stage not in self.stages:
             self.stages[stage] = 0
-            if self.stage_volume is not None:
+            if self.stage_volume is not None and self.stage_conversions is not None:
                 self.stage_volume[stage] = 0.0
+                self.stage_conversions[stage] = 0.0
         self.stages[stage] += 1
         self.intents[intent] += 1
         if self.stage_volume is not None and self.intent_volume is not None:
             self.stage_volume[stage] += volume
             self.intent_volume[intent] += volume
             self.expected += volume * conversion
+            if self.stage_conversions is not None and self.intent_conversions is not None:
+                self.stage_conversions[stage] += volume * conversion
+                self.intent_conversions[intent] += volume * conversion
 
     def summary(self) -> JourneySummary:
         """The journey map of the keywords counted so far."""
@@ -400,6 +485,8 @@ class Tally:
             audiences=None
             if self.nested
             else {name: t.summary() for name, t in self.audiences.items()},
+            stage_conversions=self.stage_conversions,
+            intent_conversions=self.intent_conversions,
         )
 
 

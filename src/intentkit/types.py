@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, field_serializer
 
 from intentkit._text import replace_surrogates
 
-Language = Literal["en", "sv", "unknown"]
+Language = Literal["en", "sv", "unknown", "other"]
 
 
 class Intent(str, Enum):
@@ -83,8 +83,12 @@ class Classification(BaseModel):
     secondary: list[Intent]
     """Other intents with probability of at least :data:`SECONDARY_THRESHOLD`, most likely first."""
     language: Language
-    """``"en"`` or ``"sv"`` from the model's own features; ``"unknown"`` when the keyword gives too
-    little evidence either way (no known features, or a probability between 0.35 and 0.65)."""
+    """``"en"`` or ``"sv"`` from the model's own features; ``"other"`` when the keyword's words are
+    of another language (another script, or words of a built-in list of Spanish, German, French,
+    Italian, Portuguese, Dutch, Danish, Norwegian and Finnish words outnumbering its English and
+    Swedish ones); ``"unknown"`` when it gives too little evidence either way (only names,
+    numbers and unknown words, no known features, or a Swedish probability between 0.35 and
+    0.65)."""
     stage: str | None
     """The customer-journey stage in the classifier's framework (``funnel`` by default:
     awareness, consideration, conversion, retention); ``None`` when ``intent`` is ``None``."""
@@ -108,6 +112,37 @@ class Classification(BaseModel):
         """
         return replace_surrogates(keyword)
 
+    def __repr__(self) -> str:
+        """One short line: keyword, intent and confidence, the runner-up, stage, language.
+
+        ``Classification('köpa cykel': transactional 0.934 [commercial 0.051], stage=conversion,
+        sv)``; numbers rounded to three decimals, intents by name. The fields hold full precision.
+        """
+        if self.intent is None:
+            return f"Classification({self.keyword!r}: no intent, {self.language})"
+        ranked = sorted(self.probabilities.items(), key=lambda kv: -kv[1])
+        runner = next((kv for kv in ranked if kv[0] != self.intent), None)
+        second = f" [{runner[0].value} {runner[1]:.3f}]" if runner else ""
+        return (
+            f"Classification({self.keyword!r}: {self.intent.value} {self.confidence:.3f}{second}, "
+            f"stage={self.stage}, {self.language})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks (keyword escaped, numbers rounded)."""
+        from intentkit._html import number, table
+
+        rows: list[tuple[str, str]] = [
+            ("intent", self.intent.value if self.intent else "(none)"),
+            ("confidence", number(self.confidence)),
+            *((f"p({i.value})", number(p)) for i, p in self.probabilities.items()),
+            ("secondary", ", ".join(i.value for i in self.secondary)),
+            ("stage", f"{self.stage or '(none)'} ({self.framework})"),
+            ("language", self.language),
+            ("conversion", f"{self.conversion.level.value}, {number(self.conversion.score)}"),
+        ]
+        return table((), rows, caption=replace_surrogates(self.keyword))
+
 
 class FeatureContribution(BaseModel):
     """One feature's share of a keyword's scores."""
@@ -120,6 +155,10 @@ class FeatureContribution(BaseModel):
     """How often the feature occurs in the keyword (features are counted)."""
     contributions: dict[Intent, float]
     """``count`` times the feature's weight, per intent: what it adds to each logit."""
+    source: str = ""
+    """What the feature is, in plain terms, naming the words of the keyword behind it: 'the word
+    "price"', 'the start of "price"', '"netflix login": a brand followed by "login"', '"solna" is
+    a known place'."""
 
 
 class Explanation(BaseModel):
@@ -145,3 +184,28 @@ class Explanation(BaseModel):
     @field_serializer("keyword")
     def _utf8_keyword(self, keyword: str) -> str:
         return replace_surrogates(keyword)
+
+    def __repr__(self) -> str:
+        intent = self.intent.value if self.intent else "no intent"
+        return f"Explanation({self.keyword!r}: {intent}, {len(self.features)} features)"
+
+    def _repr_html_(self) -> str:
+        """A table for notebooks: the bias, each feature with its source, and the logits.
+
+        One column per intent, the predicted intent first; texts escaped, numbers rounded.
+        """
+        from intentkit._html import number, table
+
+        order = [self.intent] if self.intent else []
+        order += [i for i in self.logits if i not in order]
+        rows: list[list[object]] = [["(bias)", "", "", *(number(self.bias[i]) for i in order)]]
+        for f in self.features:
+            rows.append(
+                [f.feature, f.source, f.count, *(number(f.contributions[i]) for i in order)]
+            )
+        rows.append(["(logit)", "", "", *(number(self.logits[i]) for i in order)])
+        header = ["feature", "what it is", "count", *(i.value for i in order)]
+        right = [False, False, True, *([True] * len(order))]
+        intent = self.intent.value if self.intent else "no intent"
+        caption = f"{replace_surrogates(self.keyword)}: {intent}"
+        return table(header, rows, caption=caption, right=right)
