@@ -499,6 +499,8 @@ def heldout_scores(
         "rows": len(te),
         "train_rows": train_rows,
         "split": f"{round(HOLDOUT_SHARE * 100)} % of each intent's rows held out (seed {SEED})",
+        "note": "the weight was chosen by cross-validation on the other rows and a model fitted "
+        "on them, then scored here; the model in this folder was then fitted on all rows",
     }
     for name, p in (("adapted", pred), ("base", base.predict(data, te))):
         s: Scores = score(labels, _lenient(p, no_local))

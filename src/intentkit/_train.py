@@ -580,7 +580,12 @@ def train_file(
         raise ValueError(f"{path}: no labelled keywords found")
     base_model = load_cached(_model_file(base))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    source = {"path": str(path.resolve()), "sha256": digest, "column": column or ""}
+    source = {
+        "path": str(path.resolve()),
+        "sha256": digest,
+        "column": column or "",
+        "method": "from-scratch" if from_scratch else "adapted",
+    }
     user_file = {"name": path.name, "sha256": digest, "rows": len(rows), "column": column or ""}
     if from_scratch:
         say(f"training from scratch on {len(rows):,} keywords (minutes for large files)")
