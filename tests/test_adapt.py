@@ -193,3 +193,22 @@ def test_overlap_keys_round_trip() -> None:
     both = merged(entry, card_entry(["netflix login"]), None)
     assert both["count"] == 3
     assert warning({"training_keywords": entry}, ["nothing like it"]) is None
+
+
+def test_one_intent_is_enough_to_adapt() -> None:
+    from intentkit._adapt import adapt
+    from intentkit._classifier import load_cached
+    from intentkit._dataset import Row
+
+    base = load_cached(None)
+    rows = [
+        Row(kw, "navigational")
+        for kw in ["grenverket", "grenverket rea", "grenverket katalog", "grenverket klubb"]
+    ]
+    result = adapt(base, rows, weight=1.0, heldout=False)
+    assert result.report["weight"] == 1.0 and "heldout" not in result.report
+    assert len(result.model.features) >= len(base.features)
+    assert result.model.lexicon == base.lexicon
+    assert result.model.lang_intercept == base.lang_intercept
+    with pytest.raises(ValueError, match="at least one labelled keyword"):
+        adapt(base, [])

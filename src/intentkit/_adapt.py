@@ -73,7 +73,9 @@ MAX_ITER = 500
 FTOL = 1e-7
 """Stop when an L-BFGS step improves the loss by less than this share (the fit moves little)."""
 ANCHOR_SHARE = 1.0
+"""How much all anchors together weigh against all the user's rows (``a`` in the docstring)."""
 INTERCEPT_PENALTY = 1.0
+"""The penalty on moving the intercepts, relative to the weights' (the anchors hold them too)."""
 METHOD = "fine-tune"
 """The adaptation method recorded in the card (see the module docstring)."""
 
@@ -315,24 +317,6 @@ def fit(
     return Fitted(columns, coef, icpt)
 
 
-def predict(model: Model, keywords: Sequence[str]) -> list[str]:
-    """The top intent of each keyword as the classifier decides it (``""`` for an empty keyword)."""
-    from intentkit._model import SILENT_COLUMN
-    from intentkit._scorer import Scorer
-
-    scorer = Scorer(model.featurizer(), model.scoring_weights())
-    batch = scorer.encode_many(list(keywords))
-    summed = scorer.scores(batch)
-    w = summed[:, : len(INTENT_ORDER)]
-    silent = summed[:, SILENT_COLUMN] > 0
-    w[silent] /= model.unknown_temperature
-    top = np.argmax(w + model.intercept, axis=1)
-    out = [INTENT_ORDER[int(k)] for k in top]
-    for i in batch.empty:
-        out[i] = ""
-    return out
-
-
 def stratified_folds(labels: Sequence[str], k: int, seed: int = SEED) -> list[int]:
     """A fold number per row: each label's rows shuffled (fixed seed) and dealt round the folds."""
     rng = random.Random(seed)
@@ -443,10 +427,11 @@ def adapt(
 
     ``weight`` fixes the weight of the user's rows instead of choosing it by cross-validation.
     ``heldout`` measures the recipe on a held-out 20 % of the rows first (the card's
-    ``heldout``); the weight is then chosen on the other 80 % and kept for the final fit.
+    ``heldout``); the weight is then chosen on the other 80 % and kept for the final fit. One
+    intent is enough (a file of your brand's navigational keywords): the anchors keep the others.
     """
-    if len({r.intent for r in rows}) < 2:
-        raise ValueError("adapting needs keywords of at least two intents")
+    if not rows:
+        raise ValueError("adapting needs at least one labelled keyword")
     no_local = not any("local" in (r.intent, r.intent2) for r in rows)
     report: dict[str, Any] = {
         "method": METHOD,
