@@ -380,6 +380,7 @@ def _train(args: argparse.Namespace) -> int:
             column=args.column,
             from_scratch=args.from_scratch,
             base=args.base,
+            heldout=not args.no_heldout,
             progress=_progress_printer(),
         )
     else:

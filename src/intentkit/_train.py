@@ -546,6 +546,7 @@ def train_file(
     column: str | None = None,
     from_scratch: bool = False,
     base: Path | None = None,
+    heldout: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Train from one labelled file (ours or a tool's export); write model and card to ``out_dir``.
@@ -553,9 +554,11 @@ def train_file(
     By default the base model (``base``, or the shipped one) is adapted to the file's labels
     (:mod:`intentkit._adapt`): it keeps what it knows (local searches, Swedish, the language of
     a keyword) and takes seconds; the card records the file, the weight chosen and a held-out
-    score of the file's own rows. ``from_scratch`` trains a new model from the file's rows alone
-    with the base model's lexicon, as intentkit did before: only what the file teaches, and
-    minutes for tens of thousands of rows.
+    score of the file's own rows (``heldout`` false leaves the score out and chooses the weight
+    on all rows). The card's training keywords are the file's, and the base model's when its
+    card lists them. ``from_scratch`` trains a new model from the file's rows alone with the
+    base model's lexicon, as intentkit did before: only what the file teaches, and minutes for
+    tens of thousands of rows.
 
     Multi-intent rows are labelled with their most specific intent and keep the next one as the
     second intent (see :mod:`intentkit._labels`). From scratch, the file's own intent shares are
@@ -596,7 +599,7 @@ def train_file(
     else:
         from intentkit._adapt import adapt
 
-        adapted = adapt(base_model, rows, progress=say)
+        adapted = adapt(base_model, rows, heldout=heldout, progress=say)
         model = adapted.model
         meta = {**model.meta, "source": source, "adapted_from": base_model.version}
         model = Model(
@@ -613,10 +616,11 @@ def train_file(
         result = TrainResult(model=model, card={"user_file": user_file, "adaptation": report})
         if held is not None:
             result.card["heldout"] = held
-        base_card = read_card(_model_file(base) or default_model_path())
+        base_card = read_card(_model_file(base) or default_model_path()) or {}
+        same = base_card.get("model_version") == base_model.version
         keys = overlap.merged(
             overlap.card_entry(r.keyword for r in rows),
-            (base_card or {}).get("training_keywords"),
+            base_card.get("training_keywords") if same else None,
         )
     say(f"writing {out_dir}")
     return _write(result, rows, out_dir, digest, keys)
