@@ -15,6 +15,7 @@ import pytest
 from intentkit import Intent, IntentClassifier
 from intentkit._adapt import read_anchors
 from intentkit._cli import main
+from intentkit._model import load_model, rebuild_hint
 from intentkit._overlap import card_entry, merged, overlap, warning
 
 # A garden shop's own conventions, written for these tests: garden verbs without a question word
@@ -151,6 +152,11 @@ def test_from_scratch_trains_on_the_file_alone(tmp_path: Path) -> None:
     assert card["features"] < shipped_features / 10  # its own small vocabulary, not the shipped one
     meta = IntentClassifier(model=tmp_path / "scratch").model_card
     assert meta["sha256"] == card["sha256"]
+    model = load_model(out / "intentkit.npz")
+    assert rebuild_hint(model.meta, out / "intentkit.npz").endswith(
+        f"intentkit train {labels.resolve()} --from-scratch -o {out} "
+        f"(its SHA-256 when the model was trained: {card['user_file']['sha256']})"
+    )
 
 
 def test_cli_train_prints_progress_and_evaluate_warns_on_overlap(
