@@ -43,7 +43,9 @@ def main() -> int:
     tmp = OUT.with_name(OUT.name + ".tmp")
     tmp.write_bytes(buf.getvalue())
     tmp.replace(OUT)
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(set(chosen))} keywords, {OUT.stat().st_size:,} bytes")
+    print(
+        f"wrote {OUT.relative_to(ROOT)}: {len(set(chosen))} keywords, {OUT.stat().st_size:,} bytes"
+    )
     return 0
 
 
