@@ -160,8 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"20 % of each intent's rows held out at random (seed {SEED})"
                 if name == "random"
                 else "whole topics held out: every keyword whose longest word is one of 20 % of "
-                f"those words (seed {SEED}), so the held-out rows name plants, tools and "
-                "goods the training rows never do"
+                f"those words (seed {SEED}), so most held-out rows are about a plant, tool or "
+                "good no training row is about"
             )
             adaptation = card.get("adaptation", {})
             inner = card.get("heldout", {}).get("adapted", {})
