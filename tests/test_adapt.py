@@ -218,3 +218,28 @@ def test_one_intent_is_enough_to_adapt() -> None:
     assert result.model.lang_intercept == base.lang_intercept
     with pytest.raises(ValueError, match="at least one labelled keyword"):
         adapt(base, [])
+
+
+def test_a_file_without_local_does_not_unlearn_local(tmp_path: Path) -> None:
+    from intentkit._adapt import adapt, targets
+    from intentkit._classifier import load_cached
+    from intentkit._dataset import Row
+    from intentkit.types import INTENT_ORDER
+
+    rows = [
+        Row("bike shop near me", "transactional"),
+        Row("bike repair near me", "transactional"),
+        Row("buy bike", "transactional"),
+        Row("best road bike", "commercial", "transactional"),
+    ]
+    pos, masks, weights = targets(rows, no_local=True)
+    assert pos == [0, 1, 2, 3, 3] and weights.tolist() == [1.0, 1.0, 1.0, 1.0, 0.3]
+    local, trans = INTENT_ORDER.index("local"), INTENT_ORDER.index("transactional")
+    assert masks[0, local] and masks[0, trans] and masks[0].sum() == 2
+    assert not masks[3, local] and masks[4, local]  # the second intent, transactional
+    result = adapt(load_cached(None), rows, weight=1.0, heldout=False)
+    assert result.report["transactional_allows_local"] is True
+    result.model.save(tmp_path / "m.npz")
+    clf = IntentClassifier(model=tmp_path / "m.npz")
+    assert clf.classify("bike shop near me").intent is Intent.LOCAL
+    assert clf.classify("tandläkare nära mig").intent is Intent.LOCAL
