@@ -245,6 +245,19 @@ def real_dev_section(clf: IntentClassifier) -> list[str]:
     return [intro, "\n".join(head) + "\n", *details]
 
 
+def real_dev_strict(clf: IntentClassifier) -> dict[str, tuple[int, float]]:
+    """Per real-dev set: its keywords and the strict accuracy of ``clf`` (as :func:`real_dev_section`)."""
+    out: dict[str, tuple[int, float]] = {}
+    for path in sorted(REAL_DEV.glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        results = clf.classify_many([r["keyword"] for r in rows])
+        pred = [r.intent.value if r.intent else "" for r in results]
+        right = [p in set(r["intent"].split("|")) for p, r in zip(pred, rows)]
+        out[path.stem] = (len(rows), float(np.mean(right)))
+    return out
+
+
 def heldout_predictions() -> HeldOut:
     data = ROOT / "data"
     held = predict_heldout(

@@ -80,6 +80,22 @@ def default_model_path() -> Path:
     )
 
 
+def model_file(path: str | Path) -> Path:
+    """The model file a ``model`` argument names: the path itself, or ``intentkit.npz`` in a folder.
+
+    So the folder ``intentkit train`` writes can be given as it is. A folder without that file
+    is returned unchanged (loading it then says it is a folder).
+    """
+    path = Path(path)
+    try:
+        inside = path / MODEL_FILE
+        if path.is_dir() and inside.is_file():
+            return inside
+    except OSError:
+        pass
+    return path
+
+
 def read_card(model_path: Path) -> dict[str, Any] | None:
     """The model card beside a model file, or ``None`` if there is none."""
     card = model_path.parent / CARD_FILE
@@ -133,7 +149,8 @@ class IntentClassifier:
     and file (instances share it), under a lock, so concurrent first calls load it once.
 
     Args:
-        model: path of a model file written by ``intentkit train``; ``None`` uses the shipped model.
+        model: a model file written by ``intentkit train``, or the folder it wrote (with
+            ``intentkit.npz`` in it); ``None`` uses the shipped model.
         brands: your own brand, product or site names; they count as brands, like the ones the
             model was trained with ("acme login" becomes navigational once ``acme`` is a brand).
         places: your own service areas or place names; they count as places ("rörmokare
@@ -160,7 +177,7 @@ class IntentClassifier:
         priors: Mapping[Intent, float] | Mapping[str, float] | None = None,
         audiences: Audiences | Mapping[str, Any] | None = None,
     ) -> None:
-        self.model = Path(model) if model is not None else None
+        self.model = model_file(model) if model is not None else None
         self.brands = _strings(brands, "brands")
         self.places = _strings(places, "places")
         self.framework = resolve_framework(framework)

@@ -21,6 +21,18 @@ from typing import IO, Any
 
 from intentkit._version import __version__
 
+MODEL_HELP = "a model file written by `intentkit train`, or the folder it wrote"
+
+
+def _progress_printer() -> Any:
+    """A progress callback printing each step on stderr with the seconds since the start."""
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"intentkit: [{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr)
+
+    return say
+
 
 def _jobs(text: str) -> int:
     try:
@@ -43,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def model_opts(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
+        sp.add_argument("--model", type=Path, help=MODEL_HELP)
         sp.add_argument(
             "--framework",
             default="funnel",
@@ -163,6 +175,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--column", help="the keyword column of a labelled file")
     t.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="a labelled file: train a new model from its rows alone instead of adapting the "
+        "shipped model (no local, Swedish or language beyond what the file teaches; minutes)",
+    )
+    t.add_argument(
+        "--base",
+        type=Path,
+        help="a labelled file: the model to adapt (a model file or the folder `intentkit train` "
+        "wrote; default: the shipped model)",
+    )
+    t.add_argument(
         "--no-heldout", action="store_true", help="skip the held-out evaluation (faster)"
     )
     t.add_argument(
@@ -179,10 +203,10 @@ def _parser() -> argparse.ArgumentParser:
         "labelled", help="our TSV format or a labelled Semrush / Ahrefs / SE Ranking export"
     )
     e.add_argument("--column", help="the keyword column")
-    e.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
+    e.add_argument("--model", type=Path, help=MODEL_HELP)
 
     i = sub.add_parser("info", help="print the model card")
-    i.add_argument("--model", type=Path, help="a model file written by `intentkit train`")
+    i.add_argument("--model", type=Path, help=MODEL_HELP)
     return p
 
 
@@ -405,7 +429,15 @@ def _train(args: argparse.Namespace) -> int:
         card = train_directory(args.data, out, heldout=not args.no_heldout, evaluate=args.eval)
     elif args.data.is_file():
         out = args.output or args.data.with_name(args.data.stem + ".model")
-        card = train_file(args.data, out, column=args.column)
+        card = train_file(
+            args.data,
+            out,
+            column=args.column,
+            from_scratch=args.from_scratch,
+            base=args.base,
+            heldout=not args.no_heldout,
+            progress=_progress_printer(),
+        )
     else:
         raise ValueError(f"{args.data}: no such file or directory")
     print(
@@ -419,17 +451,26 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from intentkit._classifier import IntentClassifier
     from intentkit._evaluate import score_file
+    from intentkit._labels import read_labelled
+    from intentkit._overlap import warning
 
-    print(
-        score_file(args.labelled, IntentClassifier(model=args.model), column=args.column).report()
-    )
+    clf = IntentClassifier(model=args.model)
+    print(score_file(args.labelled, clf, column=args.column).report())
+    keywords = (r.keyword for r in read_labelled(args.labelled, column=args.column))
+    note = warning(clf.model_card, keywords)
+    if note:
+        print(f"intentkit: {note}", file=sys.stderr)
     return 0
 
 
 def _info(args: argparse.Namespace) -> int:
     from intentkit._classifier import IntentClassifier
 
-    print(json.dumps(IntentClassifier(model=args.model).model_card, indent=2, ensure_ascii=False))
+    card = IntentClassifier(model=args.model).model_card
+    keys = card.get("training_keywords")
+    if isinstance(keys, dict) and "keys" in keys:  # kilobytes of base64 a reader has no use for
+        card = {**card, "training_keywords": {**keys, "keys": f"<{keys.get('count')} keys>"}}
+    print(json.dumps(card, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -352,6 +352,8 @@ def rebuild_hint(meta: Mapping[str, Any], path: Path) -> str:
     if isinstance(source, Mapping) and isinstance(source.get("path"), str):
         column = source.get("column")
         flag = f" --column {column!r}" if isinstance(column, str) and column else ""
+        if source.get("method") == "from-scratch":
+            flag += " --from-scratch"
         digest = source.get("sha256")
         was = (
             f" (its SHA-256 when the model was trained: {digest})"

@@ -288,7 +288,7 @@ def label(
     )
     clf.decide_many([])
     model_file, digest = (
-        (None, "shipped") if model is None else _stage_model(df.sparkSession, Path(model))
+        (None, "shipped") if clf.model is None else _stage_model(df.sparkSession, clf.model)
     )
     settings = (
         digest,
