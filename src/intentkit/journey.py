@@ -23,7 +23,7 @@ import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -282,15 +282,26 @@ def resolve_priors(
     return {i: out[i] for i in Intent}
 
 
+METRICS = ("volume", "impressions", "clicks")
+"""The metrics a journey map can add up per stage and intent: search volume (how often people
+search), impressions (how often a site was shown) and clicks (how often it was clicked)."""
+
+
 class JourneySummary(BaseModel):
-    """The journey map of a keyword list: how its keywords and search volume spread over stages and intents."""
+    """The journey map of a keyword list: how its keywords and their metrics spread over stages.
+
+    Keywords are counted per stage and intent, and so are the search volume, impressions or
+    clicks given with them. Each metric is named as what it is: a Search Console export gives impressions and clicks,
+    never "volume". :attr:`expected_conversions` says what it multiplied in
+    :attr:`conversions_basis`.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     framework: str
     """The framework whose stages are counted."""
     keywords: int
-    """Keywords summarised, empty ones included."""
+    """Keywords summarised, empty ones included (a tool's note rows are not keywords)."""
     empty: int
     """Keywords without letters or digits (no intent, no stage)."""
     stages: dict[str, int]
@@ -302,7 +313,23 @@ class JourneySummary(BaseModel):
     intent_volume: dict[Intent, float] | None = None
     """Search volume per intent, when volumes were given."""
     expected_conversions: float | None = None
-    """Sum of volume times conversion score: conversions to expect if every search clicked once."""
+    """Sum of clicks times conversion score when clicks were given (the conversions those clicks
+    should bring); else of search volume times conversion score (conversions to expect if every
+    search clicked once); ``None`` with neither. Impressions are never multiplied: an impression
+    is not a click."""
+    conversions_basis: Literal["clicks", "volume"] | None = None
+    """What :attr:`expected_conversions` multiplied by the conversion score."""
+    stage_impressions: dict[str, float] | None = None
+    """Impressions per stage, when impressions were given."""
+    intent_impressions: dict[Intent, float] | None = None
+    """Impressions per intent, when impressions were given."""
+    stage_clicks: dict[str, float] | None = None
+    """Clicks per stage, when clicks were given."""
+    intent_clicks: dict[Intent, float] | None = None
+    """Clicks per intent, when clicks were given."""
+    notes: int = 0
+    """Rows that were a tool's note ("You can export only first 30000 rows..."), not keywords:
+    passed through unlabelled and not counted in :attr:`keywords`."""
 
 
 class Tally:
@@ -311,77 +338,122 @@ class Tally:
     :func:`journey_summary` adds a list of classifications to one; ``intentkit label --summary``
     and ``intentkit summary`` add the rows of a file as they stream past, so a summary of any
     size takes constant memory and both give the same numbers for the same keywords.
+    ``metrics`` names the metrics of :data:`METRICS` to add up (``volumes=True`` is
+    ``metrics=("volume",)``).
     """
 
     def __init__(
-        self, framework: str, stages: Sequence[str] = (), *, volumes: bool = False
+        self,
+        framework: str,
+        stages: Sequence[str] = (),
+        *,
+        volumes: bool = False,
+        metrics: Sequence[str] = (),
     ) -> None:
+        wanted = {*metrics, *(("volume",) if volumes else ())}
+        unknown = wanted.difference(METRICS)
+        if unknown:
+            raise ValueError(f"unknown metric {sorted(unknown)[0]!r}; metrics are {list(METRICS)}")
         self.framework = framework
         self.keywords = 0
         self.empty = 0
+        self.notes = 0
         self.stages = dict.fromkeys(stages, 0)
         self.intents = dict.fromkeys(Intent, 0)
-        self.stage_volume = dict.fromkeys(stages, 0.0) if volumes else None
-        self.intent_volume = dict.fromkeys(Intent, 0.0) if volumes else None
+        self.metrics = tuple(m for m in METRICS if m in wanted)
+        self.by_stage = {m: dict.fromkeys(stages, 0.0) for m in self.metrics}
+        self.by_intent = {m: dict.fromkeys(Intent, 0.0) for m in self.metrics}
+        self.basis = "clicks" if "clicks" in wanted else "volume" if "volume" in wanted else None
         self.expected = 0.0
 
     def add(
-        self, intent: Intent | None, stage: str | None, conversion: float, volume: float = 0.0
+        self,
+        intent: Intent | None,
+        stage: str | None,
+        conversion: float,
+        volume: float = 0.0,
+        *,
+        impressions: float = 0.0,
+        clicks: float = 0.0,
     ) -> None:
-        """Count one keyword: its intent and stage (``None`` for an empty keyword) and volume."""
+        """Count one keyword: its intent and stage (``None`` for an empty keyword) and metrics."""
         self.keywords += 1
         if intent is None or stage is None:
             self.empty += 1
             return
         if stage not in self.stages:
             self.stages[stage] = 0
-            if self.stage_volume is not None:
-                self.stage_volume[stage] = 0.0
+            for m in self.metrics:
+                self.by_stage[m][stage] = 0.0
         self.stages[stage] += 1
         self.intents[intent] += 1
-        if self.stage_volume is not None and self.intent_volume is not None:
-            self.stage_volume[stage] += volume
-            self.intent_volume[intent] += volume
-            self.expected += volume * conversion
+        values = {"volume": volume, "impressions": impressions, "clicks": clicks}
+        for m in self.metrics:
+            self.by_stage[m][stage] += values[m]
+            self.by_intent[m][intent] += values[m]
+        if self.basis is not None:
+            self.expected += values[self.basis] * conversion
 
     def summary(self) -> JourneySummary:
         """The journey map of the keywords counted so far."""
-        with_volume = self.stage_volume is not None
         return JourneySummary(
             framework=self.framework,
             keywords=self.keywords,
             empty=self.empty,
             stages=self.stages,
             intents=self.intents,
-            stage_volume=self.stage_volume,
-            intent_volume=self.intent_volume,
-            expected_conversions=self.expected if with_volume else None,
+            stage_volume=self.by_stage.get("volume"),
+            intent_volume=self.by_intent.get("volume"),
+            expected_conversions=self.expected if self.basis else None,
+            conversions_basis=self.basis,  # type: ignore[arg-type]
+            stage_impressions=self.by_stage.get("impressions"),
+            intent_impressions=self.by_intent.get("impressions"),
+            stage_clicks=self.by_stage.get("clicks"),
+            intent_clicks=self.by_intent.get("clicks"),
+            notes=self.notes,
         )
 
 
 def journey_summary(
-    classifications: Iterable[Classification], volumes: Iterable[float] | None = None
+    classifications: Iterable[Classification],
+    volumes: Iterable[float] | None = None,
+    *,
+    impressions: Iterable[float] | None = None,
+    clicks: Iterable[float] | None = None,
 ) -> JourneySummary:
-    """Summarise classifications (and their search volumes) by stage and intent.
+    """Summarise classifications (and their volumes, impressions or clicks) by stage and intent.
 
     All classifications must come from one framework; the stages listed are those of the
-    built-in framework of that name, then any other stage in the order first seen.
+    built-in framework of that name, then any other stage in the order first seen. Each metric
+    given is added up under its own name; expected conversions multiply clicks when given, else
+    volumes (:attr:`JourneySummary.conversions_basis`).
     """
     results = list(classifications)
-    vols = None if volumes is None else [float(v) for v in volumes]
-    if vols is not None and len(vols) != len(results):
-        raise ValueError(f"{len(vols)} volumes for {len(results)} classifications")
-    if vols is not None:
-        bad = [i for i, v in enumerate(vols) if not (math.isfinite(v) and v >= 0)]
+    given = {"volume": volumes, "impressions": impressions, "clicks": clicks}
+    columns: dict[str, list[float]] = {}
+    for metric, values in given.items():
+        if values is None:
+            continue
+        vals = [float(v) for v in values]
+        if len(vals) != len(results):
+            raise ValueError(f"{len(vals)} {_plural(metric)} for {len(results)} classifications")
+        bad = [i for i, v in enumerate(vals) if not (math.isfinite(v) and v >= 0)]
         if bad:
-            raise ValueError(f"volume at position {bad[0]} is not a non-negative number")
+            raise ValueError(f"{metric} at position {bad[0]} is not a non-negative number")
+        columns[metric] = vals
     names = {r.framework for r in results}
     if len(names) > 1:
         raise ValueError(f"classifications from several frameworks: {sorted(names)}")
     name = names.pop() if names else "funnel"
     tally = Tally(
-        name, FRAMEWORKS[name].stages if name in FRAMEWORKS else (), volumes=vols is not None
+        name, FRAMEWORKS[name].stages if name in FRAMEWORKS else (), metrics=list(columns)
     )
+    zero = [0.0] * len(results)
+    vol, imp, clk = (columns.get(m, zero) for m in METRICS)
     for i, r in enumerate(results):
-        tally.add(r.intent, r.stage, r.conversion.score, vols[i] if vols is not None else 0.0)
+        tally.add(r.intent, r.stage, r.conversion.score, vol[i], impressions=imp[i], clicks=clk[i])
     return tally.summary()
+
+
+def _plural(metric: str) -> str:
+    return "volumes" if metric == "volume" else metric
