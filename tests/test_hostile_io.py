@@ -340,7 +340,11 @@ def test_jsonl_bad_lines_follow_on_error(
     assert "in.jsonl:5: invalid JSON" in err
     rows = read_jsonl(out)
     assert [r.get("keyword") for r in rows] == ["buy", None, None, None, None, "best"]
-    assert rows[1] == {**rows[1], "intentkit_unparsed_line": '{"keyword": "how"', "intentkit_intent": ""}
+    assert rows[1] == {
+        **rows[1],
+        "intentkit_unparsed_line": '{"keyword": "how"',
+        "intentkit_intent": "",
+    }
     assert rows[3]["intentkit_unparsed_line"] == "[1]"
     code, _, err = run([*argv, "--on-error", "skip"], capsys)
     assert code == 0 and "in.jsonl:2: invalid JSON at column 18" in err and "(skipped)" in err
@@ -371,7 +375,11 @@ def test_jsonl_values_are_passed_through_as_written(
     assert "Infinity" not in text and "NaN" not in text
     written = text.splitlines()
     assert [x.startswith(line[:-1]) for x, line in zip(written, lines)] == [True] * 3
-    assert [json.loads(x)["intentkit_intent"] for x in written] == ["transactional", "informational", ""]
+    assert [json.loads(x)["intentkit_intent"] for x in written] == [
+        "transactional",
+        "informational",
+        "",
+    ]
     assert written[2].startswith('{"intentkit_intent": ""')
     csv_out = tmp_path / "out.csv"
     code, _, err = run(["label", str(src), "-o", str(csv_out), "--model", str(tiny_path)], capsys)
@@ -403,7 +411,9 @@ def test_jsonl_intent_keys_are_kept_and_our_own_keys_replaced(
     code, _, err = run(argv, capsys)
     assert code == 0, err
     line = out.read_text(encoding="utf-8")
-    assert line.startswith('{"keyword": "how", "n": 1.50, "x": [1, {"a": 2e3}], "intentkit_intent": "informational"')
+    assert line.startswith(
+        '{"keyword": "how", "n": 1.50, "x": [1, {"a": 2e3}], "intentkit_intent": "informational"'
+    )
     assert line.count("intentkit_intent") == 1
 
 

@@ -295,7 +295,9 @@ def test_label_frame_keeps_index_and_order(tiny_path: Path) -> None:
     assert list(out.index) == [30, 10, 20, 5]
     assert list(out.columns) == ["keyword", "volume", *LABEL_COLUMNS]
     assert list(out["intentkit_intent"]) == ["transactional", "", "informational", "local"]
-    assert out["intentkit_p_local"].dtype.kind == "f" and pd.isna(out.loc[10, "intentkit_confidence"])
+    assert out["intentkit_p_local"].dtype.kind == "f" and pd.isna(
+        out.loc[10, "intentkit_confidence"]
+    )
     assert list(df.columns) == ["keyword", "volume"]  # the input is not modified
     with pytest.raises(KeyError, match="no column 'query'"):
         label_frame(df, column="query", classifier=IntentClassifier(model=tiny_path))

@@ -454,6 +454,9 @@ def _open_jsonl(path: str, binary: IO[bytes], enc: str, column: str | None) -> T
     malformed row (:attr:`Table.bad`): kept as ``{"intentkit_unparsed_line": <its text>}`` with
     an empty keyword, skipped, or an error, as ``--on-error`` says. Blank lines are not rows.
 
+    The metric columns (search volume, impressions, clicks) are found among the first object's
+    keys, and their values ride along after the keyword, for summaries.
+
     For CSV, TSV or XLSX output, :attr:`Table.to_columns` turns the table into one column per
     key: the keys of all objects, in the order first seen, which takes a first pass over the
     file. A file is read twice; standard input, which cannot be read twice, is copied to a
@@ -475,14 +478,20 @@ def _open_jsonl(path: str, binary: IO[bytes], enc: str, column: str | None) -> T
         raise InputError(path, buffered[0][0], f"{buffered[0][3]}; no line is a JSON object")
     columns = [str(k) for k in first]
     key = columns[find_column(columns, column, path, KEYWORD_COLUMNS)]
-    table = Table(path, "jsonl", enc, "", ["_json", replace_surrogates(key)], 1, iter(()))
+    metric_keys = {m: columns[i] for m, i in find_metrics(columns).items()}
+    header = ["_json", replace_surrogates(key), *metric_keys.values()]
+    table = Table(path, "jsonl", enc, "", header, 1, iter(()))
     table.columns = columns
+    table.metrics = {m: 2 + k for k, m in enumerate(metric_keys)}
+    extra = [""] * len(metric_keys)
 
     def row(no: int, line: str, obj: dict[str, Any] | None, problem: str) -> list[str]:
         if obj is None:
             table.bad[no] = problem
-            return [json.dumps({UNPARSED_KEY: line.rstrip("\r\n")}, ensure_ascii=False), ""]
-        return [line.strip(), _json_cell(obj.get(key), path, no)]
+            text = json.dumps({UNPARSED_KEY: line.rstrip("\r\n")}, ensure_ascii=False)
+            return [text, "", *extra]
+        values = [_json_cell(obj.get(k), path, no) for k in metric_keys.values()]
+        return [line.strip(), _json_cell(obj.get(key), path, no), *values]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for no, line, obj, problem in buffered:
