@@ -363,7 +363,9 @@ class Tally:
         self.metrics = tuple(m for m in METRICS if m in wanted)
         self.by_stage = {m: dict.fromkeys(stages, 0.0) for m in self.metrics}
         self.by_intent = {m: dict.fromkeys(Intent, 0.0) for m in self.metrics}
-        self.basis = "clicks" if "clicks" in wanted else "volume" if "volume" in wanted else None
+        self.basis: Literal["clicks", "volume"] | None = (
+            "clicks" if "clicks" in wanted else "volume" if "volume" in wanted else None
+        )
         self.expected = 0.0
 
     def add(
@@ -405,7 +407,7 @@ class Tally:
             stage_volume=self.by_stage.get("volume"),
             intent_volume=self.by_intent.get("volume"),
             expected_conversions=self.expected if self.basis else None,
-            conversions_basis=self.basis,  # type: ignore[arg-type]
+            conversions_basis=self.basis,
             stage_impressions=self.by_stage.get("impressions"),
             intent_impressions=self.by_intent.get("impressions"),
             stage_clicks=self.by_stage.get("clicks"),
