@@ -212,8 +212,8 @@ def test_ahrefs_and_se_ranking_notes(
         ["label", str(DATA / name), "-o", str(out), "--summary", "--model", str(tiny_path)], capsys
     )
     assert code == 0, err
-    assert f"{notes} vendor notes" in err and "0 malformed" in err
-    assert f"{keywords} keywords, 0 empty, {notes} vendor notes" in err
+    assert f"{notes} vendor note)" in err and "0 malformed" in err
+    assert f"{keywords} keywords, 0 empty, {notes} vendor note (not counted)" in err
     rows = read_any(out)
     assert rows[-1]["intentkit_intent"] == "" and all(r["intentkit_intent"] for r in rows[:-1])
 
@@ -238,14 +238,14 @@ def test_a_note_resaved_by_a_spreadsheet_is_a_note_and_keywords_never_are(
         ["label", str(tmp_path / "in.xlsx"), "-o", str(out), "--model", str(tiny_path)], capsys
     )
     assert code == 0, err
-    assert "1 vendor notes" in err
+    assert "1 vendor note)" in err
     assert [bool(r["intentkit_intent"]) for r in read_any(out)] == [True, True, True, False]
     one_column = tmp_path / "list.csv"
     one_column.write_text("Keyword\nYou can export only first 30000 rows\n", encoding="utf-8")
     code, _, err = run(
         ["label", str(one_column), "-o", str(out), "--model", str(tiny_path)], capsys
     )
-    assert code == 0 and "vendor notes" not in err and read_any(out)[0]["intentkit_intent"] != ""
+    assert code == 0 and "vendor note" not in err and read_any(out)[0]["intentkit_intent"] != ""
 
 
 def test_xlsx_output_has_numbers_a_frozen_header_and_a_filter(

@@ -205,7 +205,11 @@ def test_spark_null_empty_and_blank_keywords_keep_their_rows(spark: Any) -> None
     assert [r["n"] for r in rows] == [1, 2, 3, 4, 5]
     assert [r["q"] for r in rows] == [None, "", "   ", "?!", "netflix login"]
     for r in rows[:4]:
-        assert r["intentkit_intent"] == "" and r["intentkit_confidence"] is None and r["intentkit_conversion_score"] is None
+        assert (
+            r["intentkit_intent"] == ""
+            and r["intentkit_confidence"] is None
+            and r["intentkit_conversion_score"] is None
+        )
     assert rows[4]["intentkit_intent"] == "navigational"
 
 
@@ -317,7 +321,9 @@ def test_spark_labels_2m_rows_generated_in_spark_with_flat_driver_memory(
     try:
         out.write.parquet(str(tmp_path / "labelled"))
         back = spark.read.parquet(str(tmp_path / "labelled"))
-        total, empty, ids = back.selectExpr("count(*)", "count_if(intentkit_intent = '')", "sum(id)").first()
+        total, empty, ids = back.selectExpr(
+            "count(*)", "count_if(intentkit_intent = '')", "sum(id)"
+        ).first()
         by_intent = dict(back.groupBy("intentkit_intent").count().collect())
     finally:
         done.set()

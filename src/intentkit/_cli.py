@@ -279,7 +279,8 @@ def _summary_text(summary: Any) -> str:
     Search volume, impressions and clicks are columns when the input has them; expected
     conversions say what they multiplied, and are not made up from impressions.
     """
-    notes = f", {summary.notes:,} vendor notes (not counted)" if summary.notes else ""
+    plural = "s" * (summary.notes != 1)
+    notes = f", {summary.notes:,} vendor note{plural} (not counted)" if summary.notes else ""
     lines = [
         f"journey map ({summary.framework}): {summary.keywords:,} keywords, "
         f"{summary.empty:,} empty{notes}"
@@ -374,7 +375,7 @@ def _label(args: argparse.Namespace) -> int:
     print(
         f"intentkit: read {stats.read:,} rows, wrote {stats.written:,} ({stats.empty:,} with an empty "
         f"keyword, {stats.malformed:,} malformed, {stats.skipped:,} skipped"
-        + (f", {stats.notes:,} vendor notes" if stats.notes else "")
+        + (f", {stats.notes:,} vendor note{'s' * (stats.notes != 1)}" if stats.notes else "")
         + f") in {seconds:.1f} s; "
         f"intents: {per_intent or '-'}; stages: {per_stage or '-'}",
         file=sys.stderr,
