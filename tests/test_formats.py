@@ -363,6 +363,9 @@ def test_excel_and_delimiter_flags(
     with pytest.raises(SystemExit):
         main([*argv, "--delimiter", "x"])
     assert "is not a delimiter" in capsys.readouterr().err
+    xlsx = ["label", str(src), "-o", str(tmp_path / "o.xlsx"), "--model", str(tiny_path)]
+    code, _, err = run([*xlsx, "--excel"], capsys)
+    assert code == 1 and one_error_line(err) and "are for CSV and TSV output, not xlsx" in err
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o027, 0o002])

@@ -44,6 +44,8 @@ KEYWORD_COLUMNS = (
     "nyckelord",
     "sökterm",
     "term",
+    "phrase",
+    "keyphrase",
 )
 """Header names of the keyword column, folded to lower case, in order of preference."""
 METRIC_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -652,6 +652,10 @@ def label(
         if output
         else (fmt or ("csv" if table.format == "txt" else table.format))
     )
+    if out_fmt not in ("csv", "tsv", "txt") and (excel or delimiter or encoding):
+        raise ValueError(
+            f"--excel, --delimiter and --output-encoding are for CSV and TSV output, not {out_fmt}"
+        )
     if table.format == "jsonl" and out_fmt != "jsonl" and table.to_columns is not None:
         table.to_columns(on_error == "keep")
     header = table.header
