@@ -1,6 +1,9 @@
 """``intentkit label``: a keyword export in, the same rows with labels out, streamed in chunks.
 
-Every input row is written, in order, with all its columns, plus the label columns. Rows with an
+Every input row is written, in order, with all its columns, plus the label columns
+(:data:`LABEL_COLUMNS`; an input's own label columns, from an earlier run, are replaced). A
+tool's note row (:func:`~intentkit._io.is_vendor_note`) is written with empty labels and counted
+apart. A JSONL input written as CSV, TSV or XLSX has a column per key. Rows with an
 empty keyword are kept with empty labels; a blank line of a CSV or TSV file is a row (with one
 empty field, so in a file of more columns it is a malformed row). A row with more or fewer
 fields than the header, or a JSONL line that is not a JSON object, is malformed: ``keep`` pads
