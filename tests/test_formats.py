@@ -319,6 +319,8 @@ def test_a_character_the_output_encoding_cannot_hold_is_one_error_line(
     assert "out.csv:3: '中文' (in 'köpa 中文,2,transactional," in err
     assert "cannot be written in cp1252" in err and "--output-encoding" in err
     assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
+    code, _, err = run([*argv, "--output-encoding", "klingon"], capsys)
+    assert code == 1 and one_error_line(err) and "unknown output encoding 'klingon'" in err
     code, _, err = run([*argv, "--output-encoding", "utf-16"], capsys)
     assert code == 0, err
     assert out.read_bytes().startswith(b"\xff\xfek\x00") and "köpa 中文" in out.read_text("utf-16")
