@@ -136,13 +136,18 @@ def test_label_writes_an_audience_column(tmp_path: Path) -> None:
         assert main(["label", str(inp), "-o", str(out)]) == 0
     with open(out, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [r["audience"] for r in rows] == ["investor", "", "job_seeker", "customer"]
+    assert [r["intentkit_audience"] for r in rows] == ["investor", "", "job_seeker", "customer"]
     mine = tmp_path / "mine.json"
     mine.write_text(json.dumps(MINE), encoding="utf-8")
     with redirect_stderr(io.StringIO()):
         assert main(["label", str(inp), "-o", str(out), "--audiences", str(mine)]) == 0
     with open(out, encoding="utf-8", newline="") as f:
-        assert [r["audience"] for r in csv.DictReader(f)] == ["shopper", "", "shopper", "shopper"]
+        assert [r["intentkit_audience"] for r in csv.DictReader(f)] == [
+            "shopper",
+            "",
+            "shopper",
+            "shopper",
+        ]
 
 
 def test_summaries_split_by_audience_and_language(tmp_path: Path) -> None:

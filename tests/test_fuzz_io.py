@@ -114,11 +114,10 @@ def test_every_row_and_field_comes_back_in_order(
                 stats = label(table, clf, str(out))
             assert (stats.read, stats.written, stats.malformed) == (len(rows), len(rows), 0)
             back = read_output(out, out_fmt)
-            if in_fmt == "jsonl" and out_fmt != "jsonl":  # the keyword column only
-                want = [[replace_surrogates(r[0])] for r in rows]
-                n = 1
-            else:
-                want, n = rows, len(header)
+            n = len(header)
+            want = rows
+            if in_fmt == "jsonl" and out_fmt != "jsonl":  # every key a column, as text
+                want = [[replace_surrogates(v) for v in r] for r in rows]
             if back[0] or out_fmt != "jsonl":
                 assert back[0] == [*header[:n], *LABEL_COLUMNS]
             assert [r[:n] for r in back[1:]] == want, (in_fmt, out_fmt)

@@ -141,7 +141,7 @@ def test_output_that_is_the_input_is_refused(
         return
     code, _, err = run([*argv, "--overwrite-input"], capsys)
     assert code == 0, err
-    assert Path(out).read_text(encoding="utf-8").startswith("keyword,intent,")
+    assert Path(out).read_text(encoding="utf-8").startswith("keyword,intentkit_intent,")
 
 
 def test_a_lone_carriage_return_in_a_field_reads_back_as_one_row(
@@ -219,23 +219,35 @@ def test_xlsx_output_past_excels_row_or_cell_limit_is_refused(
     assert "out.xlsx: row 3 has a value of 32,768 characters, over Excel's 32,767" in err
 
 
-def test_input_columns_named_like_label_columns_are_not_overwritten(
+def test_a_vendors_intent_column_is_kept_and_relabelling_replaces_our_own_columns(
     tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import csv
 
+    from intentkit._label import LABEL_COLUMNS
+
     src = tmp_path / "in.csv"
-    src.write_text("keyword,intent,Stage\nbuy,mine,x\n", encoding="utf-8")
+    src.write_text("keyword,Intent,intent,Stage\nbuy,Informational,mine,x\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
     assert code == 0, err
     with out.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    assert rows[0]["intent"] == "mine" and rows[0]["intentkit_intent"] == "transactional"
-    assert "intentkit_stage" in rows[0] and rows[0]["Stage"] == "x"
-    src.write_text("keyword,intent,intentkit_intent\nbuy,a,b\n", encoding="utf-8")
+        rows = list(csv.reader(f))
+    assert rows[0] == ["keyword", "Intent", "intent", "Stage", *LABEL_COLUMNS]
+    assert rows[1][:5] == ["buy", "Informational", "mine", "x", "transactional"]
+    again = tmp_path / "again.csv"
+    for _ in range(2):  # labelling a labelled file, twice: the same columns, once each
+        code, _, err = run(["label", str(out), "-o", str(again), "--model", str(tiny_path)], capsys)
+        assert code == 0, err
+        assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+        out, again = again, out
+    src.write_text("intentkit_intent,keyword,intentkit_stage\nold,how,older\n", encoding="utf-8")
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
-    assert code == 1 and one_error_line(err) and "intentkit_intent" in err
+    assert code == 0, err
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["keyword", *LABEL_COLUMNS]
+    assert rows[1][:2] == ["how", "informational"] and "older" not in rows[1]
 
 
 def test_blank_lines_of_a_one_column_csv_are_rows(
@@ -250,7 +262,7 @@ def test_blank_lines_of_a_one_column_csv_are_rows(
     assert code == 0 and "read 3 rows, wrote 3 (1 with an empty keyword" in err, err
     with out.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(r["Keyword"], r["intent"]) for r in rows] == [
+    assert [(r["Keyword"], r["intentkit_intent"]) for r in rows] == [
         ("buy shoes", "transactional"),
         ("", ""),
         ("netflix", "navigational"),
@@ -294,7 +306,7 @@ def test_utf16_without_a_bom_is_read(
     argv = ["label", str(src), "-o", str(out), "--model", str(tiny_path)]
     code, _, err = run(argv, capsys)
     assert code == 0, err
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding=codec, newline="") as f:  # the input's encoding, without a BOM too
         rows = list(csv.DictReader(f))
     assert [(r["Keyword"], r["Volume"]) for r in rows] == [("köpa skor", "10"), ("how to buy", "5")]
     src.write_bytes("Keyword\nbuy\n".encode(codec))  # too short to tell: a hint
@@ -328,7 +340,11 @@ def test_jsonl_bad_lines_follow_on_error(
     assert "in.jsonl:5: invalid JSON" in err
     rows = read_jsonl(out)
     assert [r.get("keyword") for r in rows] == ["buy", None, None, None, None, "best"]
-    assert rows[1] == {**rows[1], "intentkit_unparsed_line": '{"keyword": "how"', "intent": ""}
+    assert rows[1] == {
+        **rows[1],
+        "intentkit_unparsed_line": '{"keyword": "how"',
+        "intentkit_intent": "",
+    }
     assert rows[3]["intentkit_unparsed_line"] == "[1]"
     code, _, err = run([*argv, "--on-error", "skip"], capsys)
     assert code == 0 and "in.jsonl:2: invalid JSON at column 18" in err and "(skipped)" in err
@@ -359,15 +375,19 @@ def test_jsonl_values_are_passed_through_as_written(
     assert "Infinity" not in text and "NaN" not in text
     written = text.splitlines()
     assert [x.startswith(line[:-1]) for x, line in zip(written, lines)] == [True] * 3
-    assert [json.loads(x)["intent"] for x in written] == ["transactional", "informational", ""]
-    assert written[2].startswith('{"intent": ""')
+    assert [json.loads(x)["intentkit_intent"] for x in written] == [
+        "transactional",
+        "informational",
+        "",
+    ]
+    assert written[2].startswith('{"intentkit_intent": ""')
     csv_out = tmp_path / "out.csv"
     code, _, err = run(["label", str(src), "-o", str(csv_out), "--model", str(tiny_path)], capsys)
     assert code == 0, err
     assert csv_out.read_text(encoding="utf-8").splitlines()[2].startswith("k\ufffdpa,")
 
 
-def test_jsonl_intent_keys_are_not_overwritten(
+def test_jsonl_intent_keys_are_kept_and_our_own_keys_replaced(
     tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     src = tmp_path / "in.jsonl"
@@ -379,10 +399,22 @@ def test_jsonl_intent_keys_are_not_overwritten(
     rows = read_jsonl(out)
     assert rows[0]["intent"] == "mine" and rows[0]["intentkit_intent"] == "transactional"
     assert "intent" not in rows[1] and rows[1]["intentkit_intent"] == "informational"
-    src.write_text('{"keyword": "buy"}\n{"keyword": "how", "stage": "x"}\n', encoding="utf-8")
+    again = tmp_path / "again.jsonl"
+    code, _, err = run(["label", str(out), "-o", str(again), "--model", str(tiny_path)], capsys)
+    assert code == 0, err
+    assert read_jsonl(again) == rows
+    assert [list(r) for r in read_jsonl(again)] == [list(r) for r in rows]
+    src.write_text(
+        '{"keyword": "how", "n": 1.50, "intentkit_intent": "old", "x": [1, {"a": 2e3}]}\n',
+        encoding="utf-8",
+    )
     code, _, err = run(argv, capsys)
-    assert code == 1 and one_error_line(err), err
-    assert "in.jsonl:2: has a key 'stage' that a label column would overwrite" in err
+    assert code == 0, err
+    line = out.read_text(encoding="utf-8")
+    assert line.startswith(
+        '{"keyword": "how", "n": 1.50, "x": [1, {"a": 2e3}], "intentkit_intent": "informational"'
+    )
+    assert line.count("intentkit_intent") == 1
 
 
 @pytest.mark.parametrize(
@@ -466,7 +498,7 @@ def test_xlsx_stale_dimension_reads_every_row_and_column(
     code, rows, err = label_rows(src, tmp_path, tiny_path, capsys)
     assert code == 0 and "read 3 rows, wrote 3" in err, err
     assert [r[:3] for r in rows] == [
-        ["keyword", "volume", "intent"],
+        ["keyword", "volume", "intentkit_intent"],
         ["buy", "5", "transactional"],
         ["", "", ""],
         ["how", "7", "informational"],

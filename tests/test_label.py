@@ -24,8 +24,8 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
-def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
+def read_csv(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[dict[str, str]]:
+    with path.open(encoding=encoding, newline="") as f:
         return list(csv.DictReader(f, delimiter=delimiter))
 
 
@@ -52,11 +52,11 @@ def test_label_csv_keeps_every_row_and_column_in_order(
     rows = read_csv(out)
     assert [r["Keyword"] for r in rows] == KEYWORDS
     assert list(rows[0]) == ["Keyword", "Intent", "Volume", "CPC (USD)", *LABEL_COLUMNS]
-    assert rows[0]["Volume"] == "10" and rows[0]["intent"] == "informational"
-    assert rows[2]["intent"] == "" and rows[2]["stage"] == ""
-    assert rows[5]["intent"] == "local" and rows[5]["stage"] == "conversion"
+    assert rows[0]["Volume"] == "10" and rows[0]["intentkit_intent"] == "informational"
+    assert rows[2]["intentkit_intent"] == "" and rows[2]["intentkit_stage"] == ""
+    assert rows[5]["intentkit_intent"] == "local" and rows[5]["intentkit_stage"] == "conversion"
     probs = [
-        float(rows[0][f"p_{i}"])
+        float(rows[0][f"intentkit_p_{i}"])
         for i in ("informational", "commercial", "transactional", "navigational", "local")
     ]
     assert sum(probs) == pytest.approx(1.0, abs=1e-3)
@@ -79,9 +79,10 @@ def test_utf16_tab_ahrefs_with_flag_columns(
     out = tmp_path / "out.tsv"
     code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
     assert code == 0, err
-    rows = read_csv(out, "\t")
+    assert out.read_bytes().startswith(b"\xff\xfeK\x00")  # UTF-16 in, UTF-16 out
+    rows = read_csv(out, "\t", "utf-16")
     assert [r["Keyword"] for r in rows] == ["how to buy", "netflix", "pizza malmö"]
-    assert rows[1]["Navigational"] == "true" and rows[1]["intent"] == "navigational"
+    assert rows[1]["Navigational"] == "true" and rows[1]["intentkit_intent"] == "navigational"
     code, report, _ = run(["evaluate", str(src), "--model", str(tiny_path)], capsys)
     assert code == 0 and "macro-F1" in report and "| navigational |" in report
 
@@ -100,7 +101,7 @@ def test_cp1252_semicolon_swedish(
     assert code == 0, err
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["Sökord"] for r in rows] == ["köpa skor", "pizza malmö", "bästa kaffe"]
-    assert rows[0]["intent"] == "transactional" and rows[1]["intent"] == "local"
+    assert rows[0]["intentkit_intent"] == "transactional" and rows[1]["intentkit_intent"] == "local"
 
 
 def test_txt_and_jsonl_inputs(
@@ -116,7 +117,7 @@ def test_txt_and_jsonl_inputs(
     out2 = tmp_path / "out2.jsonl"
     assert run(["label", str(jl), "-o", str(out2), "--model", str(tiny_path)], capsys)[0] == 0
     rows = [json.loads(x) for x in out2.read_text(encoding="utf-8").splitlines()]
-    assert rows[0] == {**rows[0], "query": "buy", "clicks": 3, "intent": "transactional"}
+    assert rows[0] == {**rows[0], "query": "buy", "clicks": 3, "intentkit_intent": "transactional"}
 
 
 def test_xlsx_round_trip(
@@ -135,7 +136,7 @@ def test_xlsx_round_trip(
     )
     assert code == 0, err
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Search term", "Impressions", "intent")
+    assert rows[0][:3] == ("Search term", "Impressions", "intentkit_intent")
     assert [r[0] for r in rows[1:]] == ["köpa skor", "how to buy"]
 
 
@@ -293,8 +294,10 @@ def test_label_frame_keeps_index_and_order(tiny_path: Path) -> None:
     out = label_frame(df, classifier=IntentClassifier(model=tiny_path))
     assert list(out.index) == [30, 10, 20, 5]
     assert list(out.columns) == ["keyword", "volume", *LABEL_COLUMNS]
-    assert list(out["intent"]) == ["transactional", "", "informational", "local"]
-    assert out["p_local"].dtype.kind == "f" and pd.isna(out.loc[10, "confidence"])
+    assert list(out["intentkit_intent"]) == ["transactional", "", "informational", "local"]
+    assert out["intentkit_p_local"].dtype.kind == "f" and pd.isna(
+        out.loc[10, "intentkit_confidence"]
+    )
     assert list(df.columns) == ["keyword", "volume"]  # the input is not modified
     with pytest.raises(KeyError, match="no column 'query'"):
         label_frame(df, column="query", classifier=IntentClassifier(model=tiny_path))
@@ -315,7 +318,7 @@ def test_label_from_stdin_with_progress(
         ["label", "-", "-o", str(out), "--progress", "--model", str(tiny_path)], capsys
     )
     assert code == 0, err
-    assert [r["intent"] for r in read_csv(out)] == ["transactional", "informational"]
+    assert [r["intentkit_intent"] for r in read_csv(out)] == ["transactional", "informational"]
     assert "\r" in err and "rows/s" in err
 
 
@@ -351,8 +354,9 @@ def test_utf16_be_and_tsv_inputs(
         out = tmp_path / f"{src.stem}.out.csv"
         code, _, err = run(["label", str(src), "-o", str(out), "--model", str(tiny_path)], capsys)
         assert code == 0, err
-        rows = read_csv(out)
-        assert [(r["Keyword"], r["Search Volume"], r["intent"]) for r in rows] == [
+        assert out.read_bytes().startswith(b"\xfe\xff\x00K" if src == be else b"Keyword")
+        rows = read_csv(out, encoding="utf-16" if src == be else "utf-8")
+        assert [(r["Keyword"], r["Search Volume"], r["intentkit_intent"]) for r in rows] == [
             ("buy shoes", "10", "transactional"),
             ("pizza malmö", "20", "local"),
         ]

@@ -79,12 +79,22 @@ def _number(text: str, lang: str) -> float:
     return float(text)
 
 
+_KEYWORD_HEADERS = ("keyword", "Keyword", "Sökord", "Vanligaste sökfrågorna")
+"""The fixtures' keyword column names."""
+_HEADERS = {
+    "volume": ("volume", "Search Volume", "Sökvolym"),
+    "impressions": ("Impressions", "Exponeringar"),
+    "clicks": ("Clicks", "Klick"),
+}
+"""The fixtures' column names of each metric a report can rank by."""
+
+
 def _lookup(summary: dict[str, Any], key: str) -> float:
     """The number ``key`` names in the summary JSON; a dict stands for the sum of its values."""
     if key == "labelled":
         return float(summary["keywords"] - summary["empty"])
-    if key == "total_volume":
-        return float(sum(summary["stage_volume"].values()))
+    if key.startswith("total_"):
+        return float(sum(summary["stage_" + key.removeprefix("total_")].values()))
     value: Any = summary
     for part in key.split("."):
         value = value[part]
@@ -99,6 +109,8 @@ CASES = [
     ("plain-en.txt", "en"),
     ("one-audience.csv", "sv"),
     ("single.csv", "en"),
+    ("gsc-sv.csv", "sv"),
+    ("gsc-sv.csv", "en"),
 ]
 
 
@@ -125,10 +137,10 @@ def _check(browser: Any, source: Path, lang: str, tmp_path: Path, shot: str) -> 
     page = tmp_path / f"{shot}.html"
     _run("report", str(source), "-o", str(page), "--lang", lang)
     summary = json.loads(_run("summary", str(source), "--json"))
-    labelled = tmp_path / f"{shot}.labelled.csv"
+    labelled = tmp_path / f"{shot}.labelled.jsonl"
     _run("label", str(source), "-o", str(labelled))
-    with open(labelled, encoding="utf-8", newline="") as f:
-        label_rows = list(csv.DictReader(f))
+    with open(labelled, encoding="utf-8") as f:
+        label_rows = [{k: str(v) for k, v in json.loads(line).items()} for line in f]
 
     assert page.stat().st_size < 5 * 1024 * 1024
     browser.get_log("browser")
@@ -169,19 +181,22 @@ def _check(browser: Any, source: Path, lang: str, tmp_path: Path, shot: str) -> 
     )
     for row, keyword, cells in listed:
         r = label_rows[int(row) - 1]
-        assert keyword == (r.get("keyword") or r.get("Keyword") or r.get("Sökord"))
-        volume = float(r.get("volume") or r.get("Search Volume") or r.get("Sökvolym") or "0")
+        assert keyword == next(r[k] for k in _KEYWORD_HEADERS if r.get(k))
+        measures = [n for n, _ in cells if n in _HEADERS]
+        volume = (
+            float(next((r[h] for h in _HEADERS[measures[0]] if r.get(h)), "0")) if measures else 0.0
+        )
         for name, text in cells:
             got = _number(text, lang)
-            if name == "volume":
+            if name in _HEADERS:
                 assert got == volume
             elif name == "value":
                 assert got == pytest.approx(
-                    volume * float(r["conversion_score"]), abs=0.06 + volume * 1e-5
+                    volume * float(r["intentkit_conversion_score"]), abs=0.06 + volume * 1e-5
                 )
             else:
                 assert got == pytest.approx(
-                    float(r[name]), abs=0.006 if name.startswith("p_") else 6e-5
+                    float(r["intentkit_" + name]), abs=0.006 if name.startswith("p_") else 6e-5
                 )
 
     # No other number on the page: strip the checked elements, keywords and provenance.

@@ -24,7 +24,9 @@ from intentkit._label import LABEL_COLUMNS, label_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden.tsv"
-NUMBERS = {"confidence", "conversion_score", *(c for c in LABEL_COLUMNS if c.startswith("p_"))}
+NUMBERS = {
+    c for c in LABEL_COLUMNS if c.endswith(("_confidence", "_conversion_score")) or "_p_" in c
+}
 EQUALITY_ROWS = 100_000
 BIG_ROWS = 2_000_000
 
@@ -95,8 +97,8 @@ def test_label_arrow_equals_intentkit_label_and_keeps_the_batch(pa: Any) -> None
     assert out.column(0).equals(batch.column(0)) and out.column(1).equals(batch.column(1))
     got = list(zip(*(out.column(c).to_pylist() for c in LABEL_COLUMNS)))
     assert got == expected(kws)
-    assert pa.types.is_float64(out.schema.field("confidence").type)
-    assert pa.types.is_string(out.schema.field("intent").type)
+    assert pa.types.is_float64(out.schema.field("intentkit_confidence").type)
+    assert pa.types.is_string(out.schema.field("intentkit_intent").type)
 
 
 def test_label_arrow_blank_and_null_keywords_keep_their_rows_with_empty_labels(pa: Any) -> None:
@@ -108,7 +110,7 @@ def test_label_arrow_blank_and_null_keywords_keep_their_rows_with_empty_labels(p
     for row in rows[:4]:
         assert all(row[c] is None for c in NUMBERS)
         assert all(row[c] == "" for c in LABEL_COLUMNS if c not in NUMBERS)
-    assert rows[4]["intent"] == "transactional"
+    assert rows[4]["intentkit_intent"] == "transactional"
 
 
 def test_label_arrow_takes_large_strings_dictionaries_and_all_null_columns(pa: Any) -> None:
@@ -120,7 +122,7 @@ def test_label_arrow_takes_large_strings_dictionaries_and_all_null_columns(pa: A
         out = label_arrow(pa.record_batch({"keyword": arr}))
         assert out.select(LABEL_COLUMNS).equals(plain.select(LABEL_COLUMNS))
     nulls = label_arrow(pa.record_batch({"keyword": pa.nulls(2)})).to_pylist()
-    assert [r["intent"] for r in nulls] == ["", ""]
+    assert [r["intentkit_intent"] for r in nulls] == ["", ""]
     assert label_arrow(pa.record_batch({"keyword": pa.array([], pa.string())})).num_rows == 0
 
 
@@ -141,8 +143,8 @@ def test_label_arrow_rejects_what_it_cannot_label(pa: Any) -> None:
         label_arrow(pa.record_batch({"keyword": ["a"]}), "query")
     with pytest.raises(TypeError, match="must hold strings, not int64"):
         label_arrow(pa.record_batch({"keyword": [1, 2]}))
-    with pytest.raises(ValueError, match="intent"):
-        label_arrow(pa.record_batch({"keyword": ["a"], "intent": ["x"]}))
+    again = label_arrow(pa.record_batch({"keyword": ["a"], "intentkit_intent": ["old"]}))
+    assert again.schema.names == ["keyword", *LABEL_COLUMNS]  # its own columns, replaced
 
 
 # ---- Spark, local mode --------------------------------------------------------------------
@@ -203,8 +205,12 @@ def test_spark_null_empty_and_blank_keywords_keep_their_rows(spark: Any) -> None
     assert [r["n"] for r in rows] == [1, 2, 3, 4, 5]
     assert [r["q"] for r in rows] == [None, "", "   ", "?!", "netflix login"]
     for r in rows[:4]:
-        assert r["intent"] == "" and r["confidence"] is None and r["conversion_score"] is None
-    assert rows[4]["intent"] == "navigational"
+        assert (
+            r["intentkit_intent"] == ""
+            and r["intentkit_confidence"] is None
+            and r["intentkit_conversion_score"] is None
+        )
+    assert rows[4]["intentkit_intent"] == "navigational"
 
 
 def test_spark_keeps_other_columns_of_every_type_as_they_are(spark: Any) -> None:
@@ -224,7 +230,7 @@ def test_spark_keeps_other_columns_of_every_type_as_they_are(spark: Any) -> None
     # repr: a NaN is not equal to itself; it must still be a NaN, not turned into null
     assert repr(out.drop(*LABEL_COLUMNS).collect()) == repr(df.collect())
     assert "d=nan" in repr(df.collect())
-    assert [r["intent"] for r in out.collect()] == ["local", ""]
+    assert [r["intentkit_intent"] for r in out.collect()] == ["local", ""]
 
 
 def test_spark_rejects_a_missing_or_non_string_column_and_label_clashes(spark: Any) -> None:
@@ -235,8 +241,8 @@ def test_spark_rejects_a_missing_or_non_string_column_and_label_clashes(spark: A
         intentkit.spark.label(df, column="n")
     with pytest.raises(KeyError, match="query"):
         intentkit.spark.label(df, column="query")
-    with pytest.raises(ValueError, match="stage"):
-        intentkit.spark.label(df.withColumnRenamed("n", "stage"))
+    again = intentkit.spark.label(df.withColumnRenamed("n", "intentkit_stage"))
+    assert again.columns == ["keyword", *LABEL_COLUMNS]  # its own columns, replaced
     with pytest.raises(FileNotFoundError):
         intentkit.spark.label(df, model="/nonexistent/intentkit.npz")
 
@@ -315,8 +321,10 @@ def test_spark_labels_2m_rows_generated_in_spark_with_flat_driver_memory(
     try:
         out.write.parquet(str(tmp_path / "labelled"))
         back = spark.read.parquet(str(tmp_path / "labelled"))
-        total, empty, ids = back.selectExpr("count(*)", "count_if(intent = '')", "sum(id)").first()
-        by_intent = dict(back.groupBy("intent").count().collect())
+        total, empty, ids = back.selectExpr(
+            "count(*)", "count_if(intentkit_intent = '')", "sum(id)"
+        ).first()
+        by_intent = dict(back.groupBy("intentkit_intent").count().collect())
     finally:
         done.set()
         sampler.join()

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 1 bad input or runtime error (one line on stderr, no traceback), 2 usage,
 128 + the signal's number when stopped by SIGINT, SIGTERM or SIGHUP (the output file, complete or
-not, is then removed with its temporary file).
+not, is then removed with its temporary file), 141 (128 + SIGPIPE) without a word when the reader
+of standard output closes it early (``intentkit info | head``), as other Unix tools do.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def _jobs(text: str) -> int:
             f"{text!r} is not a number of processes (a positive whole number, or -1 for one per CPU)"
         )
     return n
+
+
+def _delimiter(text: str) -> str:
+    value = {"tab": "\t", "\\t": "\t"}.get(text.lower(), text)
+    if value not in (",", ";", "|", "\t"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a delimiter: give , ; | or tab")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +135,23 @@ def _parser() -> argparse.ArgumentParser:
         help="CSV/TSV output for spreadsheets: prefix ' to fields starting with = + - @ tab or CR "
         "(plain numbers excepted); default off, so the output is the input's exact text "
         "(XLSX output always has text cells, never formulas)",
+    )
+    lab.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV/TSV output for Excel: UTF-8 with a BOM, and for CSV the locale's list "
+        "separator (; where the decimal separator is a comma, as in sv_SE or de_DE; else ,)",
+    )
+    lab.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        help="CSV output delimiter: , ; | or tab (default: the input's; with --excel the locale's)",
+    )
+    lab.add_argument(
+        "--output-encoding",
+        metavar="ENCODING",
+        help="CSV/TSV output encoding, e.g. utf-8, utf-8-sig, cp1252, utf-16 (default: the "
+        "input's; JSONL and XLSX inputs give utf-8)",
     )
     lab.add_argument(
         "--overwrite-input",
@@ -291,35 +316,60 @@ def _open_input(args: argparse.Namespace) -> tuple[Any, IO[bytes], int | None]:
     return table, binary, size
 
 
+_METRIC_NAMES = (("volume", "search volume"), ("impressions", "impressions"), ("clicks", "clicks"))
+
+
 def _summary_text(summary: Any) -> str:
+    """The journey map as a table: keywords, and each metric under its own name, per stage.
+
+    Search volume, impressions and clicks are columns when the input has them; expected
+    conversions say what they multiplied, and are not made up from impressions.
+    """
+    plural = "s" * (summary.notes != 1)
+    notes = f", {summary.notes:,} vendor note{plural} (not counted)" if summary.notes else ""
     lines = [
-        f"journey map ({summary.framework}): {summary.keywords:,} keywords, {summary.empty:,} empty"
+        f"journey map ({summary.framework}): {summary.keywords:,} keywords, "
+        f"{summary.empty:,} empty{notes}"
     ]
-    has_volume = summary.stage_volume is not None
-    lines.append(f"  {'stage':<15} {'keywords':>9}" + (f" {'volume':>14}" if has_volume else ""))
+    metrics = [
+        (title, getattr(summary, f"stage_{name}"), getattr(summary, f"intent_{name}"))
+        for name, title in _METRIC_NAMES
+        if getattr(summary, f"stage_{name}") is not None
+    ]
+    heads = "".join(f" {title:>14}" for title, _, _ in metrics)
+    lines.append(f"  {'stage':<15} {'keywords':>9}{heads}")
     for stage, n in summary.stages.items():
-        vol = f" {summary.stage_volume[stage]:>14,.0f}" if has_volume else ""
-        lines.append(f"  {stage:<15} {n:>9,}{vol}")
-    lines.append(f"  {'intent':<15} {'keywords':>9}" + (f" {'volume':>14}" if has_volume else ""))
+        cells = "".join(f" {by_stage[stage]:>14,.0f}" for _, by_stage, _ in metrics)
+        lines.append(f"  {stage:<15} {n:>9,}{cells}")
+    lines.append(f"  {'intent':<15} {'keywords':>9}{heads}")
     for intent, n in summary.intents.items():
-        vol = f" {summary.intent_volume[intent]:>14,.0f}" if has_volume else ""
-        lines.append(f"  {intent.value:<15} {n:>9,}{vol}")
-    if summary.expected_conversions is not None:
+        cells = "".join(f" {by_intent[intent]:>14,.0f}" for _, _, by_intent in metrics)
+        lines.append(f"  {intent.value:<15} {n:>9,}{cells}")
+    if summary.conversions_basis == "clicks":
         lines.append(
-            f"  expected conversions (volume x conversion score): {summary.expected_conversions:,.1f}"
+            f"  expected conversions (clicks x conversion score): {summary.expected_conversions:,.1f}"
+        )
+    elif summary.conversions_basis == "volume":
+        lines.append(
+            "  expected conversions (search volume x conversion score, as if every search "
+            f"clicked once): {summary.expected_conversions:,.1f}"
+        )
+    elif summary.stage_impressions is not None:
+        lines.append(
+            "  expected conversions: not computed (impressions are not clicks; the file has no "
+            "clicks or search volume column)"
         )
     if summary.audiences:
         stages = list(summary.stages)
-        lines.append(
-            f"  {'audience':<15} {'keywords':>9}"
-            + (f" {'volume':>14}" if has_volume else "")
-            + "  "
-            + " / ".join(stages)
-        )
+        lines.append(f"  {'audience':<15} {'keywords':>9}{heads}  " + " / ".join(stages))
         for name, part in summary.audiences.items():
-            vol = f" {sum(part.stage_volume.values()):>14,.0f}" if has_volume else ""
+            cells = "".join(
+                f" {sum((getattr(part, f'stage_{m}') or {}).values()):>14,.0f}"
+                for m, title in _METRIC_NAMES
+                if getattr(summary, f"stage_{m}") is not None
+            )
             per_stage = " / ".join(f"{part.stages.get(s, 0):,}" for s in stages)
-            lines.append(f"  {name:<15} {part.keywords:>9,}{vol}  {per_stage}")
+            lines.append(f"  {name:<15} {part.keywords:>9,}{cells}  {per_stage}")
     return "\n".join(lines)
 
 
@@ -370,6 +420,9 @@ def _label(args: argparse.Namespace) -> int:
             summary=args.summary,
             n_jobs=args.jobs,
             escape_formulas=args.escape_formulas,
+            excel=args.excel,
+            delimiter=args.delimiter,
+            encoding=args.output_encoding,
         )
     finally:
         binary.close()
@@ -378,7 +431,9 @@ def _label(args: argparse.Namespace) -> int:
     per_stage = ", ".join(f"{k} {v:,}" for k, v in stats.stages.most_common())
     print(
         f"intentkit: read {stats.read:,} rows, wrote {stats.written:,} ({stats.empty:,} with an empty "
-        f"keyword, {stats.malformed:,} malformed, {stats.skipped:,} skipped) in {seconds:.1f} s; "
+        f"keyword, {stats.malformed:,} malformed, {stats.skipped:,} skipped"
+        + (f", {stats.notes:,} vendor note{'s' * (stats.notes != 1)}" if stats.notes else "")
+        + f") in {seconds:.1f} s; "
         f"intents: {per_intent or '-'}; stages: {per_stage or '-'}",
         file=sys.stderr,
     )
@@ -491,6 +546,19 @@ def _stop(signum: int, frame: object) -> None:
     raise _Stopped(signum)
 
 
+def _silence_stdout() -> None:
+    """Point standard output at the null device, once its reader went away.
+
+    Python's own flush at exit would otherwise report the broken pipe.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from intentkit.errors import WorkerError
@@ -508,7 +576,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = {s: signal.signal(s, _stop) for s in _STOP_SIGNALS} if in_main else {}
     try:
-        return handlers[args.command](args)
+        code = handlers[args.command](args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 128 + 13
     except (ValueError, OSError, TypeError, WorkerError) as e:
         message = (
             str(e)

@@ -15,9 +15,10 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
@@ -37,20 +38,42 @@ KEYWORD_COLUMNS = (
     "search query",
     "sökord",
     "sökfras",
+    "sökfråga",
+    "sökfrågor",
+    "vanligaste sökfrågorna",
     "nyckelord",
     "sökterm",
     "term",
+    "phrase",
+    "keyphrase",
 )
-VOLUME_COLUMNS = (
-    "volume",
-    "search volume",
-    "avg. monthly searches",
-    "impressions",
-    "sökvolym",
-    "visningar",
-)
+"""Header names of the keyword column, folded to lower case, in order of preference."""
+METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "volume": (
+        "volume",
+        "search volume",
+        "search vol.",
+        "avg. monthly searches",
+        "monthly searches",
+        "sökvolym",
+        "volym",
+        "genomsnittligt antal sökningar per månad",
+    ),
+    "impressions": ("impressions", "impr.", "exponeringar", "visningar"),
+    "clicks": ("clicks", "klick", "antal klick"),
+}
+"""Header names of the metric columns a summary adds up, by metric, folded to lower case.
+
+They are told apart because they mean different things: search volume is how often people
+search (Semrush, Ahrefs, SE Ranking, Keyword Planner), impressions how often your site was shown
+and clicks how often it was clicked (Search Console). A period before the name, as Search
+Console writes in a comparison (``Last 28 days Impressions``, ``Senaste 3 månaderna Klick``),
+is allowed; a column of the previous period (``Previous 28 days Clicks``, ``Föregående ...``) is
+not the one summed."""
+_PERIOD = re.compile(r"(?:last|current|senaste|aktuell|aktuella)\b.*?\s")
 FORMATS = ("csv", "tsv", "txt", "jsonl", "xlsx")
 _SNIFF_BYTES = 1 << 16
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MAX_FIELD_BYTES = 16 * 1024 * 1024
 """The largest CSV field read; a larger one is an error naming its row."""
 csv.field_size_limit(MAX_FIELD_BYTES)
@@ -67,16 +90,28 @@ class Table:
     header: list[str]
     keyword_index: int
     rows: Iterator[tuple[int, list[str]]]
-    volume_index: int | None = None
+    metrics: dict[str, int] = field(default_factory=dict)
+    """The column of each metric of :data:`METRIC_COLUMNS` the input has, by metric name."""
     columns: list[str] | None = None
     """The input's own column names where :attr:`header` is not them (JSONL: the first object's
     keys)."""
     bad: dict[int, str] = field(default_factory=dict)
     """Rows the reader found malformed, by line, with what is wrong; filled as rows are read."""
-    reserved: frozenset[str] = frozenset()
-    """Names no later row may have (JSONL keys the label columns would overwrite)."""
     notes: list[str] = field(default_factory=list)
     """What the reader chose and the user should know (which sheet it read)."""
+    bom: bytes = b""
+    """The byte order mark the input starts with (UTF-8 or UTF-16), or none."""
+    has_header: bool = True
+    """Whether the first line is a header (see :func:`header_or_data`)."""
+    to_columns: Callable[[bool], None] | None = None
+    """For JSONL: turn the table into one column per key (see :func:`_open_jsonl`)."""
+    cleanup: list[Callable[[], None]] = field(default_factory=list)
+    """What to call once the rows are read (closing a temporary file)."""
+
+    @property
+    def volume_index(self) -> int | None:
+        """The search volume column, if any."""
+        return self.metrics.get("volume")
 
 
 def detect_encoding(head: bytes) -> str:
@@ -238,7 +273,7 @@ def _decode_one_by_one(
     return lines
 
 
-def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Iterator[tuple[int, str]]:
+def _text_lines(binary: IO[bytes], encoding: str, path: str) -> Generator[tuple[int, str]]:
     """The lines of :func:`_text_blocks` one by one, with their numbers (from 1)."""
     no = 0
     for block in _text_blocks(binary, encoding, path):
@@ -265,6 +300,7 @@ def open_table(
         return _open_xlsx(path, binary, column, sheet)
     head = binary.peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if hasattr(binary, "peek") else b""
     enc = encoding or detect_encoding(head)
+    bom = next((b for b in _BOMS if head.startswith(b)), b"") if encoding is None else b""
     try:
         codecs.lookup(enc)
     except LookupError:
@@ -276,9 +312,9 @@ def open_table(
             for no, line in lines:
                 yield no, [line.rstrip("\r\n")]
 
-        return Table(path, fmt, enc, "", ["keyword"], 0, txt_rows())
+        return Table(path, fmt, enc, "", ["keyword"], 0, txt_rows(), bom=bom)
     if fmt == "jsonl":
-        return _open_jsonl(path, _text_lines(binary, enc, path), enc, column)
+        return _open_jsonl(path, binary, enc, column)
     stream = chain.from_iterable(_text_blocks(binary, enc, path))
     first = next(stream, None)
     if first is None:
@@ -287,13 +323,17 @@ def open_table(
     header = next(csv.reader([first], delimiter=delimiter))
     if header:
         header[0] = header[0].lstrip("\ufeff")
+    has_header = header_or_data(header, column)
+    if not has_header:
+        stream = chain([first], stream)
+        header = ["keyword"]
     keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
-    volume_index = _optional_column(header, VOLUME_COLUMNS)
+    first_row = 2 if has_header else 1
 
     def csv_rows() -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(stream, delimiter=delimiter, strict=True)
         while True:
-            start = reader.line_num + 2  # the header is line 1, read before the reader
+            start = reader.line_num + first_row  # a header was read before the reader
             try:
                 fields = next(reader)
             except StopIteration:
@@ -321,27 +361,110 @@ def open_table(
         header,
         keyword_index,
         csv_rows(),
-        volume_index,
+        find_metrics(header),
+        bom=bom,
+        has_header=has_header,
     )
 
 
-def _optional_column(header: Sequence[str], names: Sequence[str]) -> int | None:
-    folded = [h.strip().lower() for h in header]
-    return next((folded.index(n) for n in names if n in folded), None)
+def find_metrics(header: Sequence[str]) -> dict[str, int]:
+    """The column of each metric of :data:`METRIC_COLUMNS` in ``header``, by metric name.
+
+    An exact name wins over a period-prefixed one (``Clicks`` over ``Last 28 days Clicks``);
+    among prefixed ones, the first of the current period.
+    """
+    folded = [" ".join(h.strip().strip("\ufeff").lower().split()) for h in header]
+    found: dict[str, int] = {}
+    for metric, names in METRIC_COLUMNS.items():
+        index = next((folded.index(n) for n in names if n in folded), None)
+        if index is None:
+            index = next(
+                (
+                    i
+                    for i, h in enumerate(folded)
+                    if _PERIOD.match(h) and any(h.endswith(" " + n) for n in names)
+                ),
+                None,
+            )
+        if index is not None:
+            found[metric] = index
+    return found
+
+
+def header_or_data(first: Sequence[str], column: str | None) -> bool:
+    """Whether the first line of a CSV, TSV or XLSX input is its header.
+
+    A line of two or more fields is a header. A line of one field (a plain keyword list) is a
+    header only when it is a known keyword column name (:data:`KEYWORD_COLUMNS`, any case) or
+    any line when ``--column`` names a column; otherwise it is the first keyword (a blank line an
+    empty one), and the column is called ``keyword``. So ``köpa cykel`` alone is labelled, and
+    ``Keyword`` above a list is a header. A line holding NUL bytes is taken for a header, so
+    that UTF-16 read as UTF-8 is an error with a hint, not a list of garbled keywords.
+    """
+    if len(first) > 1 or column is not None or any("\x00" in f for f in first):
+        return True
+    if not first:
+        return False
+    return first[0].strip().strip("\ufeff").lower() in KEYWORD_COLUMNS
+
+
+_NOTE_PHRASES = re.compile(
+    r"(?:you can (?:only )?export only|you can only export|see plans and prices|upgrade your "
+    r"(?:plan|subscription)|buy more limits|to (?:export|see) more|data (?:provided|exported) by"
+    r"|exported (?:from|with|by) (?:semrush|ahrefs|se ?ranking))\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+
+
+def is_vendor_note(fields: Sequence[str], width: int) -> bool:
+    """Whether a row of a table ``width`` columns wide is a tool's note, not a keyword row.
+
+    Semrush ends an export cut at the plan's limit with lines like "You can export only first
+    30000 rows..." and "See plans and prices https://..."; Ahrefs and SE Ranking add similar
+    notes. Such a row is one cell in a file of several columns, and its text reads as a note:
+
+    - a line without any delimiter (one field where the header has several, which no keyword
+      row of such a file is) that starts with one of the tools' phrases (:data:`_NOTE_PHRASES`)
+      or holds a link and at least three other words;
+    - a row whose only non-empty cell is the first (the note once a spreadsheet re-saved the
+      file) whose text starts with one of the phrases and has a link or at least five words.
+
+    A one-column file has no notes, and a row with any other cell filled is never one.
+    """
+    if width < 2 or not fields or not fields[0].strip():
+        return False
+    if len(fields) > 1 and any(f.strip() for f in fields[1:]):
+        return False
+    text = fields[0].strip()
+    words = len(_URL.sub(" ", text).split())
+    has_url = _URL.search(text) is not None
+    if _NOTE_PHRASES.match(text):
+        return len(fields) == 1 or has_url or words >= 5
+    return len(fields) == 1 and has_url and words >= 3
 
 
 UNPARSED_KEY = "intentkit_unparsed_line"
 """The key that holds the text of a JSONL line that is not a JSON object, when it is kept."""
 
 
-def _open_jsonl(path: str, lines: Iterator[tuple[int, str]], enc: str, column: str | None) -> Table:
+def _open_jsonl(path: str, binary: IO[bytes], enc: str, column: str | None) -> Table:
     """A JSONL file as a two-column table: each object's own text, and its keyword.
 
     The text is passed through untouched (numbers, escapes and key order as written), so a JSONL
     output is the input line with the label keys added. A line that is not a JSON object is a
     malformed row (:attr:`Table.bad`): kept as ``{"intentkit_unparsed_line": <its text>}`` with
     an empty keyword, skipped, or an error, as ``--on-error`` says. Blank lines are not rows.
+
+    The metric columns (search volume, impressions, clicks) are found among the first object's
+    keys, and their values ride along after the keyword, for summaries.
+
+    For CSV, TSV or XLSX output, :attr:`Table.to_columns` turns the table into one column per
+    key: the keys of all objects, in the order first seen, which takes a first pass over the
+    file. A file is read twice; standard input, which cannot be read twice, is copied to a
+    temporary file (in ``TMPDIR``, removed at the end) as it is read the first time.
     """
+    lines = _text_lines(binary, enc, path)
     buffered: list[tuple[int, str, dict[str, Any] | None, str]] = []
     first: dict[str, Any] | None = None
     for no, line in lines:
@@ -357,22 +480,20 @@ def _open_jsonl(path: str, lines: Iterator[tuple[int, str]], enc: str, column: s
         raise InputError(path, buffered[0][0], f"{buffered[0][3]}; no line is a JSON object")
     columns = [str(k) for k in first]
     key = columns[find_column(columns, column, path, KEYWORD_COLUMNS)]
-    table = Table(path, "jsonl", enc, "", ["_json", replace_surrogates(key)], 1, iter(()))
+    metric_keys = {m: columns[i] for m, i in find_metrics(columns).items()}
+    header = ["_json", replace_surrogates(key), *metric_keys.values()]
+    table = Table(path, "jsonl", enc, "", header, 1, iter(()))
     table.columns = columns
+    table.metrics = {m: 2 + k for k, m in enumerate(metric_keys)}
+    extra = [""] * len(metric_keys)
 
     def row(no: int, line: str, obj: dict[str, Any] | None, problem: str) -> list[str]:
         if obj is None:
             table.bad[no] = problem
-            return [json.dumps({UNPARSED_KEY: line.rstrip("\r\n")}, ensure_ascii=False), ""]
-        clash = table.reserved.intersection(obj)
-        if clash:
-            raise InputError(
-                path,
-                no,
-                f"has a key {sorted(clash)[0]!r} that a label column would overwrite (the first "
-                "object has none, so the label columns are not prefixed); rename the key",
-            )
-        return [line.strip(), _json_str(obj.get(key))]
+            text = json.dumps({UNPARSED_KEY: line.rstrip("\r\n")}, ensure_ascii=False)
+            return [text, "", *extra]
+        values = [_json_cell(obj.get(k), path, no) for k in metric_keys.values()]
+        return [line.strip(), _json_cell(obj.get(key), path, no), *values]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for no, line, obj, problem in buffered:
@@ -381,8 +502,74 @@ def _open_jsonl(path: str, lines: Iterator[tuple[int, str]], enc: str, column: s
             if line.strip():
                 yield no, row(no, line, *_parse_json_line(line))
 
+    def to_columns(unparsed: bool) -> None:
+        """One column per key; ``unparsed`` adds the column that holds a bad line's text."""
+        if binary.seekable():
+            lines.close()
+            binary.seek(0)
+            keys = _all_keys(_text_lines(binary, enc, path))
+            binary.seek(0)
+            source, source_enc = binary, enc
+        else:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the rows are done
+            table.cleanup.append(spool.close)
+            again = chain(((no, line) for no, line, _, _ in buffered), lines)
+            keys = _all_keys(_spooled(again, spool))
+            spool.seek(0)
+            source, source_enc = spool, "utf-8"
+        names = [k for k in keys if k is not None]
+        if unparsed and None in keys:
+            names.append(UNPARSED_KEY)
+        table.header = [replace_surrogates(k) for k in names]
+        table.columns = table.header
+        table.keyword_index = names.index(key)
+        table.metrics = find_metrics(table.header)
+
+        def column_rows() -> Iterator[tuple[int, list[str]]]:
+            for no, line in _text_lines(source, source_enc, path):
+                if not line.strip():
+                    continue
+                obj, problem = _parse_json_line(line)
+                if obj is None:
+                    table.bad[no] = problem
+                    obj = {UNPARSED_KEY: line.rstrip("\r\n")}
+                yield no, [_json_cell(obj.get(k), path, no) for k in names]
+
+        table.rows = column_rows()
+
     table.rows = rows()
+    table.to_columns = to_columns
     return table
+
+
+def _all_keys(lines: Iterator[tuple[int, str]]) -> dict[str | None, None]:
+    """The keys of the objects on ``lines`` in the order first seen; ``None`` for a bad line."""
+    keys: dict[str | None, None] = {}
+    for _, line in lines:
+        if line.strip():
+            obj = _parse_json_line(line)[0]
+            if obj is None:
+                keys[None] = None
+            elif len(obj) != len(keys) or not keys.keys() >= obj.keys():
+                keys.update(dict.fromkeys(obj))
+    return keys
+
+
+def _spooled(lines: Iterator[tuple[int, str]], spool: IO[bytes]) -> Iterator[tuple[int, str]]:
+    """``lines``, each also written to ``spool`` as UTF-8 at its own line number."""
+    done = 0
+    for no, line in lines:
+        if no > done + 1:
+            spool.write(b"\n" * (no - done - 1))
+        spool.write(line.encode("utf-8"))
+        done = no
+        yield no, line
+
+
+class _Number(str):
+    """A JSON number, kept as the text it was written as."""
+
+    __slots__ = ()
 
 
 def _no_constant(name: str) -> Any:
@@ -392,12 +579,15 @@ def _no_constant(name: str) -> Any:
 def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str]:
     """The object on a JSONL line, or ``None`` and what is wrong with the line.
 
-    Numbers are read as their text (so ``1e400`` and 5,000-digit integers are not changed or
-    refused), and ``NaN`` / ``Infinity``, which are not JSON, are refused.
+    Numbers are read as their text (:class:`_Number`, so ``1e400`` and 5,000-digit integers are
+    not changed or refused), and ``NaN`` / ``Infinity``, which are not JSON, are refused.
     """
     try:
         obj = json.loads(
-            line.rstrip("\r\n"), parse_int=str, parse_float=str, parse_constant=_no_constant
+            line.rstrip("\r\n"),
+            parse_int=_Number,
+            parse_float=_Number,
+            parse_constant=_no_constant,
         )
     except json.JSONDecodeError as e:
         return None, f"invalid JSON at column {e.colno}: {e.msg}"
@@ -412,10 +602,38 @@ def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str]:
     return obj, ""
 
 
-def _json_str(value: Any) -> str:
+def _json_cell(value: Any, path: str, line: int) -> str:
+    """A JSON value as one cell.
+
+    A string as itself, a number as written, ``true``/``false``, ``""`` for null, an object or
+    array as compact JSON text.
+    """
     if value is None:
         return ""
-    return replace_surrogates(value if isinstance(value, str) else str(value))
+    if isinstance(value, str):
+        return replace_surrogates(value)
+    try:
+        return replace_surrogates(json_text(value, compact=True))
+    except RecursionError:
+        raise InputError(path, line, "a value nested too deeply to write as a cell") from None
+
+
+def json_text(value: Any, *, compact: bool = False) -> str:
+    """``value`` (as :func:`_parse_json_line` reads it) as JSON text, numbers as written."""
+    if isinstance(value, _Number):
+        return str.__str__(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    comma, colon = (",", ":") if compact else (", ", ": ")
+    if isinstance(value, dict):
+        items = (
+            json.dumps(k, ensure_ascii=False) + colon + json_text(v, compact=compact)
+            for k, v in value.items()
+        )
+        return "{" + comma.join(items) + "}"
+    return "[" + comma.join(json_text(v, compact=compact) for v in value) + "]"
 
 
 XLSX_MAX_RATIO = 100
@@ -562,6 +780,10 @@ def _open_xlsx(path: str, binary: IO[bytes], column: str | None, sheet: str | No
     if first is None:
         raise InputError(path, None, f"sheet {ws.title!r} is empty")
     header = first[1]
+    has_header = header_or_data(header, column)
+    if not has_header:
+        it = chain([first], it)
+        header = ["keyword"]
     keyword_index = find_column(header, column, path, KEYWORD_COLUMNS)
     width = len(header)
 
@@ -582,7 +804,8 @@ def _open_xlsx(path: str, binary: IO[bytes], column: str | None, sheet: str | No
         header,
         keyword_index,
         rows(),
-        _optional_column(header, VOLUME_COLUMNS),
+        find_metrics(header),
+        has_header=has_header,
     )
     if len(sheets) > 1 and sheet is None:
         others = ", ".join(repr(t) for t in titles[1:6]) + (", ..." if len(titles) > 6 else "")
@@ -644,10 +867,20 @@ def _sheet_rows(path: str, wb: Any, ws: Any) -> Iterator[tuple[int, list[str]]]:
         wb.close()
 
 
+def current_umask() -> int:
+    """The process's file mode creation mask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class AtomicOutput:
     """A file written to a temporary name in the target folder and renamed into place on success.
 
     On any error, or an interrupt, the temporary file is removed and the target is untouched.
+    The file gets the mode a new file of the user's gets (``0o666`` less the umask; the
+    temporary file is ``0o600`` while it is written), or, when it replaces a file, that file's
+    mode.
     """
 
     def __init__(self, path: str) -> None:
@@ -662,6 +895,11 @@ class AtomicOutput:
     def commit(self) -> None:
         """Flush, sync and rename into place."""
         self.binary.flush()
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        except OSError:
+            mode = 0o666 & ~current_umask()
+        os.chmod(self.tmp, mode)
         os.fsync(self.binary.fileno())
         self.binary.close()
         os.replace(self.tmp, self.path)

@@ -1,6 +1,9 @@
 """``intentkit label``: a keyword export in, the same rows with labels out, streamed in chunks.
 
-Every input row is written, in order, with all its columns, plus the label columns. Rows with an
+Every input row is written, in order, with all its columns, plus the label columns
+(:data:`LABEL_COLUMNS`; an input's own label columns, from an earlier run, are replaced). A
+tool's note row (:func:`~intentkit._io.is_vendor_note`) is written with empty labels and counted
+apart. A JSONL input written as CSV, TSV or XLSX has a column per key. Rows with an
 empty keyword are kept with empty labels; a blank line of a CSV or TSV file is a row (with one
 empty field, so in a file of more columns it is a malformed row). A row with more or fewer
 fields than the header, or a JSONL line that is not a JSON object, is malformed: ``keep`` pads
@@ -11,6 +14,7 @@ temporary file renamed into place at the end, so it is complete or absent.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -22,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain, islice, repeat
 from operator import add, itemgetter
 from typing import IO, Any, NamedTuple
@@ -30,10 +35,20 @@ import numpy as np
 
 from intentkit._classifier import IntentClassifier
 from intentkit._decide import LANGUAGES, SECONDARY_NAMES, Decisions
-from intentkit._io import AtomicOutput, Table, format_of, parse_number, xlsx_escape
+from intentkit._io import (
+    AtomicOutput,
+    Table,
+    _Number,
+    format_of,
+    is_vendor_note,
+    json_text,
+    parse_number,
+    xlsx_escape,
+)
 from intentkit._parallel import gc_paused, map_chunks
+from intentkit._text import replace_surrogates
 from intentkit.errors import InputError
-from intentkit.journey import INTENT_LEVEL, JourneySummary, Tally
+from intentkit.journey import INTENT_LEVEL, METRICS, JourneySummary, Tally
 from intentkit.types import Classification, Intent
 
 _FORMATS = (
@@ -47,8 +62,15 @@ _FORMATS = (
     ("conversion_score", "%.5f"),
     ("audience", "%s"),
 )
-LABEL_COLUMNS = tuple(name for name, _ in _FORMATS)
-"""The columns ``intentkit label`` adds, in order."""
+LABEL_PREFIX = "intentkit_"
+"""The prefix of every label column, so that none is ever taken for a tool's own column (Semrush
+writes ``Intent``) and a labelled file can be labelled again."""
+LABEL_COLUMNS = tuple(LABEL_PREFIX + name for name, _ in _FORMATS)
+"""The columns ``intentkit label`` adds, in order: ``intentkit_intent``,
+``intentkit_confidence``, ``intentkit_p_<intent>`` for each intent, ``intentkit_secondary``,
+``intentkit_language``, ``intentkit_stage``, ``intentkit_conversion_level``,
+``intentkit_conversion_score``, ``intentkit_audience``. An input that has any of them (a labelled file) has them
+replaced, not repeated."""
 CHUNK_ROWS = 8192
 
 _LINE = "\t".join(fmt for _, fmt in _FORMATS)
@@ -151,40 +173,63 @@ class Stats:
     empty: int = 0
     malformed: int = 0
     skipped: int = 0
+    notes: int = 0
+    """Rows that were a tool's note, not a keyword (:func:`~intentkit._io.is_vendor_note`)."""
     intents: Counter[str] = field(default_factory=Counter)
     stages: Counter[str] = field(default_factory=Counter)
     summary: JourneySummary | None = None
     """The journey map of the rows, when asked for."""
 
-    def count(self, d: Decisions) -> None:
-        """Add a chunk's keywords to the counts by intent and by stage."""
+    def count(self, d: Decisions, notes: Sequence[int] = ()) -> None:
+        """Add a chunk's keywords to the counts by intent and by stage.
+
+        ``notes`` are the rows that are a tool's note (classified as empty keywords), counted
+        apart.
+        """
         keep = np.ones(len(d), dtype=bool)
         keep[d.empty] = False
         by_intent = np.bincount(d.top[keep], minlength=len(_NAMES)).tolist()
         by_stage = np.bincount(d.stage[keep], minlength=len(d.stages)).tolist()
         self.intents.update({name: n for name, n in zip(_NAMES, by_intent) if n})
         self.stages.update({name: n for name, n in zip(d.stages, by_stage) if n})
-        self.empty += len(d.empty)
+        self.empty += len(d.empty) - len(notes)
+        self.notes += len(notes)
 
 
-def tally_chunk(tally: Tally, d: Decisions, volumes: Sequence[float] | None) -> None:
-    """Add a chunk's keywords, with their volumes, to a journey map."""
+def tally_chunk(
+    tally: Tally,
+    d: Decisions,
+    metrics: dict[str, list[float]] | None = None,
+    notes: Sequence[int] = (),
+) -> None:
+    """Add a chunk's keywords, with their metrics (by name, a value per row), to a journey map.
+
+    ``notes`` are the rows that are a tool's note: counted as notes, not keywords.
+    """
     empty = set(d.empty)
+    skip = set(notes)
     intents = list(Intent)
     audiences = list(_audience_names(d))
+    metrics = metrics or {}
+    zero = [0.0] * len(d)
+    volume, impressions, clicks = (metrics.get(m, zero) for m in METRICS)
     for i, (top, stage, score, lang) in enumerate(
         zip(d.top.tolist(), d.stage.tolist(), d.conversion.tolist(), d.language.tolist())
     ):
-        if i in empty:
+        if i in skip:
+            tally.notes += 1
+        elif i in empty:
             tally.add(None, None, 0.0)
         else:
             tally.add(
                 intents[top],
                 d.stages[stage],
                 score,
-                volumes[i] if volumes else 0.0,
+                volume[i],
                 audiences[i] or None,
                 LANGUAGES[lang],
+                impressions=impressions[i],
+                clicks=clicks[i],
             )
 
 
@@ -210,6 +255,83 @@ def defuse_formula(value: str) -> str:
     return value
 
 
+_XLSX_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_XLSX_PERCENT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?%")
+XLSX_MAX_DIGITS = 15
+"""The most significant digits Excel keeps of a number; a longer one is written as text."""
+
+
+def xlsx_value(text: str) -> str | int | float | tuple[float, str]:
+    """A cell's text as XLSX output writes it: a number where the text is one, else the text.
+
+    A plain decimal number (``2200``, ``-3``, ``0.9973``) becomes a number, and a percentage
+    (``4.3%``, as Search Console writes CTR) the fraction with a percent format (returned as
+    ``(value, format)``). Text that only looks like a number stays text, so nothing is lost:
+    leading zeros (``007``), more than :data:`XLSX_MAX_DIGITS` significant digits (IDs, which
+    Excel would round), exponents (``1e400``), a ``+`` sign, thousands separators or a decimal
+    comma. Trailing zeros of a decimal (``0.50``) are not kept: the value is, and its display is
+    Excel's to format.
+    """
+    if not text or not (text[0].isdigit() or text[0] == "-") or len(text) > 40:
+        return text
+    percent = text.endswith("%")
+    body = text[:-1] if percent else text
+    if not (_XLSX_PERCENT if percent else _XLSX_NUMBER).fullmatch(text):
+        return text
+    digits = body.lstrip("-").replace(".", "").lstrip("0")
+    if len(digits) > XLSX_MAX_DIGITS:
+        return text
+    if percent:
+        decimals = len(body.partition(".")[2])
+        return float(Decimal(body) / 100), "0" + ("." + "0" * decimals if decimals else "") + "%"
+    return float(body) if "." in body else int(body)
+
+
+class _Encoded:
+    """A text sink that encodes into ``binary``: what the csv writer writes to.
+
+    Text is encoded in blocks with one incremental encoder (so a UTF-16 output has one byte
+    order mark, the one it is given). A character the encoding cannot hold is an error naming
+    the line it is on, the encoding and what to do.
+    """
+
+    def __init__(self, binary: IO[bytes], encoding: str, path: str, why: str) -> None:
+        self.binary = binary
+        self.encoding = encoding
+        self.encoder = codecs.getincrementalencoder(encoding)("strict")
+        self.path = path
+        self.why = why
+        self.pending: list[str] = []
+        self.size = 0
+        self.lines = 0
+
+    def write(self, text: str) -> int:
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size > 1 << 16:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        text = "".join(self.pending)
+        self.pending, self.size = [], 0
+        try:
+            data = self.encoder.encode(text)
+        except UnicodeEncodeError as e:
+            line = self.lines + text.count("\n", 0, e.start) + 1
+            start = text.rfind("\n", 0, e.start) + 1
+            end = text.find("\n", e.end)
+            shown = text[start : end if end >= 0 else len(text)]
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            raise ValueError(
+                f"{self.path}:{line}: {e.object[e.start : e.end]!r} (in {shown!r}) cannot be "
+                f"written in {self.encoding}, {self.why}; choose another with --output-encoding "
+                "(utf-8 holds every character) or give --excel"
+            ) from None
+        self.lines += text.count("\n")
+        self.binary.write(data)
+
+
 class _Writer:
     def __init__(
         self,
@@ -220,17 +342,22 @@ class _Writer:
         *,
         escape_formulas: bool = False,
         path: str = "<stdout>",
+        encoding: str = "utf-8",
+        bom: bytes = b"",
+        delimiter: str | None = None,
+        why: str = "the output encoding",
     ) -> None:
         self.fmt = fmt
         self.binary = binary
         self.path = path
         self.names = tuple(names)
         self.escape_formulas = escape_formulas and fmt in ("csv", "tsv", "txt")
-        self.text: io.TextIOWrapper | None = None
+        self.text: _Encoded | None = None
         self.rows = 0
         if fmt in ("csv", "tsv", "txt"):
-            self.text = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
-            self.delimiter = "\t" if fmt in ("tsv", "txt") else ","
+            binary.write(bom)
+            self.text = _Encoded(binary, encoding, path, why)
+            self.delimiter = delimiter or ("\t" if fmt in ("tsv", "txt") else ",")
             self.csv = csv.writer(self.text, delimiter=self.delimiter, lineterminator="\n")
             self.write_many([list(header)], [list(self.names)])
         elif fmt == "xlsx":
@@ -248,12 +375,16 @@ class _Writer:
                 )
             self.wb = openpyxl.Workbook(write_only=True)
             self.ws = self.wb.create_sheet("keywords")
+            self.ws.freeze_panes = "A2"
             self.cell = WriteOnlyCell
-            self._append_xlsx([*header, *self.names])
+            self._append_xlsx([*header, *self.names], numbers=False)
         self.header = list(header)
 
-    def _append_xlsx(self, values: list[str]) -> None:
-        """One sheet row, every value a text cell: never a formula, an error or a number."""
+    def _append_xlsx(self, values: list[str], *, numbers: bool = True) -> None:
+        """One sheet row: numbers as numbers (:func:`xlsx_value`), the rest text cells.
+
+        Never a formula or an error value.
+        """
         self.rows += 1
         if self.rows > XLSX_MAX_ROWS:
             raise ValueError(
@@ -262,6 +393,15 @@ class _Writer:
             )
         row: list[Any] = []
         for v in values:
+            value = xlsx_value(v) if numbers else v
+            if not isinstance(value, str):
+                if isinstance(value, tuple):
+                    cell = self.cell(self.ws, value=value[0])
+                    cell.number_format = value[1]
+                    row.append(cell)
+                else:
+                    row.append(value)
+                continue
             v = xlsx_escape(v)
             if len(v) > XLSX_MAX_CELL_CHARS:
                 raise ValueError(
@@ -280,9 +420,7 @@ class _Writer:
         if self.fmt == "jsonl":
             added = dict(zip(self.names, labels))
             if self.header[:1] == ["_json"]:  # the input line's own text, labels appended
-                body = fields[0][:-1].rstrip()
-                tail = json.dumps(added, ensure_ascii=False)[1:]
-                line = body + ("" if body.endswith("{") else ", ") + tail
+                line = _with_labels(fields[0], added)
             else:
                 line = json.dumps(dict(zip(self.header, fields)) | added, ensure_ascii=False)
             self.binary.write((line + "\n").encode("utf-8"))
@@ -340,8 +478,11 @@ class _Writer:
     def close(self) -> None:
         if self.text is not None:
             self.text.flush()
-            self.text.detach()
         elif self.fmt == "xlsx":
+            from openpyxl.utils import get_column_letter
+
+            width = len(self.header) + len(self.names)
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(width)}{max(self.rows, 1)}"
             self.wb.save(self.binary)
 
     def abandon(self) -> None:
@@ -353,31 +494,20 @@ class _Writer:
                 os.remove(self.ws._writer.out)
 
 
-LABEL_PREFIX = "intentkit_"
-"""The prefix of every label column when the input already has a column named like one."""
+def _with_labels(text: str, added: dict[str, str]) -> str:
+    """A JSONL line's object with the label keys appended, as written.
 
-
-def label_columns(header: Sequence[str], path: str = "<input>") -> tuple[str, ...]:
-    """The names of the label columns for an input with columns ``header``.
-
-    :data:`LABEL_COLUMNS` as they are, or all of them with :data:`LABEL_PREFIX` when the input
-    has a column of one of those names (exactly, case and all: Semrush's ``Intent`` is not
-    ``intent``), so no input value is overwritten or shadowed. An input with both a bare and a
-    prefixed name is refused.
+    When it already has label keys (a labelled file), they are dropped, and the object is then
+    written again from its values (numbers as written).
     """
-    taken = set(header)
-    if taken.isdisjoint(LABEL_COLUMNS):
-        return LABEL_COLUMNS
-    prefixed = tuple(LABEL_PREFIX + name for name in LABEL_COLUMNS)
-    both = [name for name in prefixed if name in taken]
-    if both:
-        raise InputError(
-            path,
-            1,
-            f"has columns named like intentkit's label columns both bare and with the prefix "
-            f"{LABEL_PREFIX!r} ({both[0]!r}); rename them",
-        )
-    return prefixed
+    if LABEL_PREFIX in text:
+        obj = json.loads(text, parse_int=_Number, parse_float=_Number)
+        if not obj.keys().isdisjoint(added):
+            kept = {k: v for k, v in obj.items() if k not in added}
+            return replace_surrogates(json_text(kept | added))
+    body = text[:-1].rstrip()
+    tail = json.dumps(added, ensure_ascii=False)[1:]
+    return body + ("" if body.endswith("{") else ", ") + tail
 
 
 def _fit(fields: list[str], width: int, delimiter: str) -> list[str]:
@@ -393,23 +523,49 @@ def _progress(stats: Stats, started: float, total: int | None, done: int | None)
     sys.stderr.flush()
 
 
-def _chunks(
-    table: Table, stats: Stats, on_error: str
-) -> Iterator[tuple[list[list[str]], list[str]]]:
-    """The table's rows a chunk at a time, with their keywords; malformed rows as ``on_error`` says."""
+class _Chunk(NamedTuple):
+    """A chunk of rows as read, and which of them are a tool's note."""
+
+    rows: list[list[str]]
+    notes: list[int]
+
+
+def _chunks(table: Table, stats: Stats, on_error: str) -> Iterator[tuple[_Chunk, list[str]]]:
+    """The table's rows a chunk at a time, with their keywords; malformed rows as ``on_error`` says.
+
+    A tool's note (:func:`~intentkit._io.is_vendor_note`) is not malformed: it is padded to the
+    header's width, and its keyword is empty so that it gets empty labels.
+    """
     width = len(table.header)
     key = table.keyword_index
     rows = iter(table.rows)
+    notes_possible = width > 1 and table.format != "jsonl"
     while chunk := list(islice(rows, CHUNK_ROWS)):
         kept: list[list[str]] = list(map(itemgetter(1), chunk))
         if set(map(len, kept)) == {width} and not table.bad:  # nothing to check one by one
             stats.read += len(chunk)
-            yield kept, list(map(itemgetter(key), kept))
+            notes = []
+            if notes_possible:
+                rests = map("".join, map(itemgetter(slice(1, None)), kept))
+                notes = [
+                    i
+                    for i, rest in enumerate(rests)
+                    if not rest.strip() and is_vendor_note(kept[i], width)
+                ]
+            keywords = list(map(itemgetter(key), kept))
+            for i in notes:
+                keywords[i] = ""
+            yield _Chunk(kept, notes), keywords
             continue
         kept = []
+        notes = []
         for line, fields in chunk:
             stats.read += 1
             problem = table.bad.pop(line, None)
+            if problem is None and notes_possible and is_vendor_note(fields, width):
+                notes.append(len(kept))
+                kept.append(_fit(fields, width, table.delimiter))
+                continue
             if problem is None and len(fields) != width and table.format != "jsonl":
                 problem = f"{len(fields)} fields, the header has {width}"
             if problem is not None:
@@ -424,14 +580,58 @@ def _chunks(
                 if len(fields) != width:
                     fields = _fit(fields, width, table.delimiter)
             kept.append(fields)
-        yield kept, [f[key] if key < len(f) else "" for f in kept]
+        keywords = [f[key] if key < len(f) else "" for f in kept]
+        for i in notes:
+            keywords[i] = ""
+        yield _Chunk(kept, notes), keywords
 
 
-def _volumes(table: Table, kept: list[list[str]]) -> list[float] | None:
-    vi = table.volume_index
-    if vi is None:
-        return None
-    return [parse_number(f[vi]) if vi < len(f) else 0.0 for f in kept]
+def _metrics(table: Table, kept: list[list[str]]) -> dict[str, list[float]]:
+    """The values of each metric column of ``table`` in rows ``kept``."""
+    return {
+        metric: [parse_number(f[i]) if i < len(f) else 0.0 for f in kept]
+        for metric, i in table.metrics.items()
+    }
+
+
+def output_encoding(
+    table: Table, out_fmt: str, *, excel: bool = False, encoding: str | None = None
+) -> tuple[str, bytes, str]:
+    """The encoding, byte order mark and the reason for them, of a CSV or TSV output.
+
+    By default the input's: a cp1252 file gives cp1252, UTF-16 gives UTF-16 with the input's
+    byte order and mark, UTF-8 with a BOM gives UTF-8 with a BOM; JSONL and XLSX inputs give
+    UTF-8. ``excel`` gives UTF-8 with a BOM (Excel then reads it right whatever its locale);
+    ``encoding`` names one (``utf-8-sig`` and ``utf-16`` write a BOM).
+    """
+    if encoding:
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValueError(f"unknown output encoding {encoding!r}") from None
+        codec, bom = _with_bom(name, encoding.lower().replace("_", "-"))
+        return codec, bom, "the encoding given by --output-encoding"
+    if excel:
+        return "utf-8", codecs.BOM_UTF8, "UTF-8 with a BOM for Excel (--excel)"
+    if table.format in ("jsonl", "xlsx") or out_fmt not in ("csv", "tsv"):
+        return "utf-8", b"", "UTF-8"
+    name = codecs.lookup(table.encoding).name
+    why = "the input's encoding"
+    if table.bom == codecs.BOM_UTF16_BE:
+        return "utf-16-be", table.bom, why
+    if table.bom == codecs.BOM_UTF16_LE:
+        return "utf-16-le", table.bom, why
+    if table.bom == codecs.BOM_UTF8:
+        return "utf-8", table.bom, why
+    return name, b"", why
+
+
+def _with_bom(name: str, given: str) -> tuple[str, bytes]:
+    if name == "utf-8-sig":
+        return "utf-8", codecs.BOM_UTF8
+    if name == "utf-16" or given in ("utf-16", "utf16"):
+        return "utf-16-le", codecs.BOM_UTF16_LE
+    return name, b""
 
 
 def label(
@@ -447,40 +647,56 @@ def label(
     summary: bool = False,
     n_jobs: int | None = 1,
     escape_formulas: bool = False,
+    excel: bool = False,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> Stats:
     """Label ``table`` into ``output`` (``None``: standard output); return the run's counts.
 
     ``n_jobs`` > 1 classifies chunks in worker processes while this one reads and writes.
     ``summary`` also counts the journey map (:attr:`Stats.summary`) as the rows stream past.
     ``escape_formulas`` prefixes CSV/TSV fields a spreadsheet would run as formulas with ``'``
-    (:func:`defuse_formula`); XLSX output always holds text cells, never formulas. The label
-    columns are :func:`label_columns` of the output's header.
+    (:func:`defuse_formula`); XLSX output never holds formulas. The input's own label columns
+    (:data:`LABEL_COLUMNS`, from an earlier run) are dropped and written anew at the end.
+
+    A CSV output keeps the input's delimiter and a CSV or TSV output its encoding
+    (:func:`output_encoding`); ``excel`` writes UTF-8 with a BOM and the locale's list
+    separator (:func:`excel_delimiter`), ``delimiter`` and ``encoding`` choose them.
+    A JSONL input written as CSV, TSV or XLSX gets a column for every key of every object.
     """
     out_fmt = (
         format_of(output, fmt)
         if output
         else (fmt or ("csv" if table.format == "txt" else table.format))
     )
+    if out_fmt not in ("csv", "tsv", "txt") and (excel or delimiter or encoding):
+        raise ValueError(
+            f"--excel, --delimiter and --output-encoding are for CSV and TSV output, not {out_fmt}"
+        )
+    if table.format == "jsonl" and out_fmt != "jsonl" and table.to_columns is not None:
+        table.to_columns(on_error == "keep")
     header = table.header
-    only_keyword = table.format == "jsonl" and out_fmt != "jsonl"
-    if only_keyword:
-        header = [table.header[1]]
+    drop = {i for i, name in enumerate(header) if name in LABEL_COLUMNS}
+    if drop:
+        header = [name for i, name in enumerate(header) if i not in drop]
+        keep = [i for i in range(len(table.header)) if i not in drop]
+    out_delimiter = delimiter
+    if out_delimiter is None and out_fmt == "csv":
+        out_delimiter = (
+            excel_delimiter() if excel else table.delimiter if table.format == "csv" else ","
+        )
+    out_encoding, bom, why = output_encoding(table, out_fmt, excel=excel, encoding=encoding)
     stats = Stats()
     tally = (
         Tally(
             clf.framework.name,
             clf.framework.stages,
-            volumes=table.volume_index is not None,
+            metrics=list(table.metrics),
             audiences=clf.audiences.names,
         )
         if summary
         else None
     )
-    names = label_columns(
-        table.columns if table.columns is not None and not only_keyword else header, table.path
-    )
-    if table.columns is not None and not only_keyword:
-        table.reserved = frozenset(names)
     target = AtomicOutput(output) if output else None
     binary = target.binary if target else sys.stdout.buffer
     started = time.perf_counter()
@@ -490,18 +706,24 @@ def label(
             out_fmt,
             binary,
             header,
-            names,
+            LABEL_COLUMNS,
             escape_formulas=escape_formulas,
             path=output or "<stdout>",
+            encoding=out_encoding,
+            bom=bom,
+            delimiter=out_delimiter,
+            why=why,
         )
         with gc_paused():
             chunks = _chunks(table, stats, on_error)
-            for kept, (lines, d) in map_chunks(_label_chunk, clf, chunks, n_jobs):
-                writer.write_lines([[f[1]] for f in kept] if only_keyword else kept, lines)
-                stats.written += len(kept)
-                stats.count(d)
+            for (kept, notes), (lines, d) in map_chunks(_label_chunk, clf, chunks, n_jobs):
                 if tally is not None:
-                    tally_chunk(tally, d, _volumes(table, kept))
+                    tally_chunk(tally, d, _metrics(table, kept), notes)
+                if drop:
+                    kept = [[row[i] for i in keep] for row in kept]
+                writer.write_lines(kept, lines)
+                stats.written += len(kept)
+                stats.count(d, notes)
                 if progress:
                     _progress(stats, started, size, position() if position else None)
         writer.close()
@@ -518,9 +740,99 @@ def label(
     finally:
         if progress:
             sys.stderr.write("\n")
+        for close in table.cleanup:
+            close()
     if tally is not None:
         stats.summary = tally.summary()
     return stats
+
+
+_COMMA_DECIMAL = frozenset(
+    [
+        "af",
+        "az",
+        "be",
+        "bg",
+        "bs",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "es",
+        "et",
+        "eu",
+        "fi",
+        "fo",
+        "fr",
+        "gl",
+        "hr",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ka",
+        "kk",
+        "ky",
+        "lt",
+        "lv",
+        "mk",
+        "mn",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "tr",
+        "uk",
+        "uz",
+        "vi",
+    ]
+)
+_POINT_DECIMAL_TERRITORIES = frozenset({"CH", "LI", "MX", "US", "PR", "GT", "DO", "HN", "NI"})
+
+
+def excel_delimiter(environ: dict[str, str] | None = None) -> str:
+    """The list separator Excel expects in a CSV file under the user's locale.
+
+    ``;`` where the decimal separator is a comma (``sv_SE``, ``de_DE``, ``fr_FR``, ...), else
+    ``,``.
+
+    The locale is the first of ``LC_ALL``, ``LC_NUMERIC`` and ``LANG`` that is set (POSIX's
+    order), else the system's default. Its decimal separator is asked of the C library; where
+    that locale is not installed, it is looked up by language and territory in a built-in
+    table. Excel on Windows takes its list separator from the regional settings, which follow
+    the same rule unless changed; ``--delimiter`` overrides it.
+    """
+    import locale
+
+    env = os.environ if environ is None else environ
+    name = next((env[k] for k in ("LC_ALL", "LC_NUMERIC", "LANG") if env.get(k)), "")
+    previous = locale.setlocale(locale.LC_NUMERIC)
+    try:
+        locale.setlocale(locale.LC_NUMERIC, name)
+        point = str(locale.localeconv()["decimal_point"])
+    except locale.Error:
+        point = ""
+    finally:
+        locale.setlocale(locale.LC_NUMERIC, previous)
+    if not point:
+        code = name.split(".")[0].split("@")[0]
+        language, _, territory = code.partition("_")
+        comma = language.lower() in _COMMA_DECIMAL and territory.upper() not in (
+            _POINT_DECIMAL_TERRITORIES
+        )
+        point = "," if comma else "."
+    return ";" if point == "," else ","
 
 
 def _decide_chunk(clf: IntentClassifier, keywords: list[str]) -> Decisions:
@@ -530,15 +842,24 @@ def _decide_chunk(clf: IntentClassifier, keywords: list[str]) -> Decisions:
 def summarize(
     table: Table, clf: IntentClassifier, *, on_error: str = "keep", n_jobs: int | None = 1
 ) -> JourneySummary:
-    """The journey map of ``table``'s keywords (with its volume column, if it has one), streamed."""
+    """The journey map of ``table``'s keywords, streamed, with the sums of its metric columns.
+
+    Search volume, impressions and clicks are each added up under their own name.
+    """
     stats = Stats()
     tally = Tally(
         clf.framework.name,
         clf.framework.stages,
-        volumes=table.volume_index is not None,
+        metrics=list(table.metrics),
         audiences=clf.audiences.names,
     )
-    with gc_paused():
-        for kept, d in map_chunks(_decide_chunk, clf, _chunks(table, stats, on_error), n_jobs):
-            tally_chunk(tally, d, _volumes(table, kept))
+    try:
+        with gc_paused():
+            for (kept, notes), d in map_chunks(
+                _decide_chunk, clf, _chunks(table, stats, on_error), n_jobs
+            ):
+                tally_chunk(tally, d, _metrics(table, kept), notes)
+    finally:
+        for close in table.cleanup:
+            close()
     return tally.summary()

@@ -48,9 +48,12 @@ _INTENT_COLUMNS = (
     "intents",
     "search intent",
     "keyword intent",
+    "keyword intents",
     "in",
     "intent type",
     "sökavsikt",
+    "avsikt",
+    "sökintention",
 )
 _TRUE = {"true", "1", "yes", "x", "ja"}
 

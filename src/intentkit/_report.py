@@ -59,6 +59,15 @@ class Pick:
         return self.score * (self.volume if self.volume is not None else 1.0)
 
 
+def measure_of(metrics: Sequence[str]) -> str | None:
+    """The metric a report draws its funnel and ranks opportunities by.
+
+    Search volume when the input has it (demand), else impressions (the demand Search Console
+    saw), else clicks; ``None`` without any, when the report counts keywords.
+    """
+    return next((m for m in ("volume", "impressions", "clicks") if m in metrics), None)
+
+
 @dataclass
 class ReportData:
     """Everything a report shows."""
@@ -87,28 +96,36 @@ class ReportBuilder:
         stages: Sequence[str],
         audiences: Sequence[str],
         *,
-        volumes: bool,
+        metrics: Sequence[str] = (),
         top: int = TOP,
         review: int = REVIEW,
     ) -> None:
-        self.tally = Tally(framework, stages, volumes=volumes, audiences=audiences)
+        self.tally = Tally(framework, stages, metrics=metrics, audiences=audiences)
         self.audiences = tuple(audiences)
-        self.volumes = volumes
+        self.measure = measure_of(metrics)
         self.top, self.review_n = top, review
         self.best: dict[str, list[Pick]] = {s: [] for s in stages}
         self.least: list[Pick] = []
         self.rows = 0
 
-    def add(self, keywords: Sequence[str], d: Decisions, volumes: Sequence[float] | None) -> None:
-        """Count a chunk: its keywords, their decisions and (with volumes) their volumes."""
+    def add(
+        self,
+        keywords: Sequence[str],
+        d: Decisions,
+        metrics: dict[str, list[float]] | None,
+        notes: Sequence[int] = (),
+    ) -> None:
+        """Count a chunk: its keywords, their decisions, their metrics (by name) and notes."""
         from intentkit._label import tally_chunk
 
-        tally_chunk(self.tally, d, volumes if self.volumes else None)
+        tally_chunk(self.tally, d, metrics, notes)
         n, base = len(d), self.rows
         self.rows += n
         keep = np.ones(n, dtype=bool)
         keep[d.empty] = False
-        vol = np.asarray(volumes, dtype=np.float64) if self.volumes and volumes else None
+        keep[list(notes)] = False
+        values = (metrics or {}).get(self.measure) if self.measure else None
+        vol = np.asarray(values, dtype=np.float64) if values else None
         value = d.conversion * vol if vol is not None else d.conversion
 
         def pick(i: int) -> Pick:
@@ -222,13 +239,15 @@ def report(
     stages += [s for s in dict.fromkeys(r.stage for r in items) if s and s not in stages]
     seen = [a for a in dict.fromkeys(r.audience for r in items) if a]
     audiences = list(AUDIENCES.names) if set(seen) <= set(AUDIENCES.names) else seen
-    builder = ReportBuilder(framework, stages, audiences, volumes=vols is not None)
+    builder = ReportBuilder(
+        framework, stages, audiences, metrics=("volume",) if vols is not None else ()
+    )
     for start in range(0, len(items), 8192):
         chunk = items[start : start + 8192]
         builder.add(
             [r.keyword for r in chunk],
             decisions_of(chunk, stages, audiences),
-            vols[start : start + 8192] if vols is not None else None,
+            {"volume": vols[start : start + 8192]} if vols is not None else None,
         )
     versions = sorted({r.model_version for r in items})
     page = render(builder.data(source, ", ".join(versions)), lang)
@@ -239,21 +258,27 @@ def report(
 
 def report_table(table: Any, clf: Any, *, n_jobs: int | None = 1) -> ReportData:
     """The report's data of an opened input table (``intentkit report``), streamed in chunks."""
-    from intentkit._label import Stats, _chunks, _decide_chunk, _volumes
+    from intentkit._label import Stats, _chunks, _decide_chunk, _metrics
     from intentkit._parallel import gc_paused, map_chunks
 
     builder = ReportBuilder(
         clf.framework.name,
         clf.framework.stages,
         clf.audiences.names,
-        volumes=table.volume_index is not None,
+        metrics=list(table.metrics),
     )
     key = table.keyword_index
     stats = Stats()
-    with gc_paused():
-        for kept, d in map_chunks(_decide_chunk, clf, _chunks(table, stats, "keep"), n_jobs):
-            keywords = [f[key] if key < len(f) else "" for f in kept]
-            builder.add(keywords, d, _volumes(table, kept))
+    try:
+        with gc_paused():
+            for (kept, notes), d in map_chunks(
+                _decide_chunk, clf, _chunks(table, stats, "keep"), n_jobs
+            ):
+                keywords = [f[key] if key < len(f) else "" for f in kept]
+                builder.add(keywords, d, _metrics(table, kept), notes)
+    finally:
+        for close in table.cleanup:
+            close()
     version = str(clf.model_card.get("model_version", ""))
     return builder.data(table.path, version, table.notes)
 
@@ -289,6 +314,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "journey_note": "Keywords per stage of the {framework} framework, for all keywords and for each audience with keywords. "
         "The funnel's bars are proportional to {measure}.",
         "by_volume": "search volume",
+        "by_impressions": "impressions",
+        "by_clicks": "clicks",
+        "impressions": "Impressions",
+        "clicks": "Clicks",
+        "expected_note_clicks": "clicks \u00d7 conversion prior, summed",
+        "opp_note_impressions": "The keywords with the most impressions \u00d7 conversion prior, per stage.",
+        "opp_note_clicks": "The keywords with the most clicks \u00d7 conversion prior, per stage.",
         "by_keywords": "the number of keywords",
         "stage": "Stage",
         "share": "Share",
@@ -356,6 +388,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "journey_note": "Sökord per steg i ramverket {framework}, för alla sökord och för varje målgrupp med sökord. "
         "Trattens staplar är proportionella mot {measure}.",
         "by_volume": "sökvolymen",
+        "by_impressions": "exponeringarna",
+        "by_clicks": "klicken",
+        "impressions": "Exponeringar",
+        "clicks": "Klick",
+        "expected_note_clicks": "klick \u00d7 konverteringssannolikhet, summerat",
+        "opp_note_impressions": "Sökorden med flest exponeringar \u00d7 konverteringssannolikhet, per steg.",
+        "opp_note_clicks": "Sökorden med flest klick \u00d7 konverteringssannolikhet, per steg.",
         "by_keywords": "antalet sökord",
         "stage": "Steg",
         "share": "Andel",
@@ -517,9 +556,14 @@ def render(data: ReportData, lang: str = "en") -> str:
     def pct(part: str, whole: str, text: str) -> str:
         return f'<td class="n" data-pct="{esc(part)} {esc(whole)}">{text}</td>'
 
-    with_volume = s.stage_volume is not None
+    m = measure_of(
+        [n for n in ("volume", "impressions", "clicks") if getattr(s, f"stage_{n}") is not None]
+    )
+    with_volume = m is not None
+    stage_m: dict[str, float] = getattr(s, f"stage_{m}") if m else {}
+    intent_m: dict[Intent, float] = getattr(s, f"intent_{m}") if m else {}
     labelled = s.keywords - s.empty
-    total_volume = sum(s.stage_volume.values()) if s.stage_volume is not None else 0.0
+    total_volume = sum(stage_m.values())
     out: list[str] = []
     title = t["title"] + (f" {t['of']} {Path(data.source).name}" if data.source else "")
     out.append(
@@ -546,7 +590,7 @@ def render(data: ReportData, lang: str = "en") -> str:
         (f.whole(labelled), "labelled", word("labelled")),
     ]
     if with_volume:
-        figures.append((f.whole(total_volume), "total_volume", word("volume")))
+        figures.append((f.whole(total_volume), f"total_{m}", word(str(m))))
     if s.expected_conversions is not None:
         figures.append((f.dec(s.expected_conversions, 1), "expected_conversions", word("expected")))
     out.append(f'<section aria-labelledby="h-overview"><h2 id="h-overview">{word("overview")}</h2>')
@@ -555,11 +599,12 @@ def render(data: ReportData, lang: str = "en") -> str:
         out.append(f'<div class="figure"><b data-k="{key}">{text}</b><span>{label}</span></div>')
     out.append("</div>")
     if s.expected_conversions is not None:
-        out.append(f'<p class="note">{word("expected")}: {word("expected_note")}.</p>')
+        note = "expected_note_clicks" if s.conversions_basis == "clicks" else "expected_note"
+        out.append(f'<p class="note">{word("expected")}: {word(note)}.</p>')
     out.append("</section>")
 
     # The journey map, per audience
-    measure = word("by_volume") if with_volume else word("by_keywords")
+    measure = word(f"by_{m}") if with_volume else word("by_keywords")
     out.append(f'<section aria-labelledby="h-journey"><h2 id="h-journey">{word("journey")}</h2>')
     out.append(
         f'<p class="note">{t["journey_note"].format(framework=esc(s.framework), measure=measure)}</p>'
@@ -580,7 +625,7 @@ def render(data: ReportData, lang: str = "en") -> str:
             f"{f.whole(count)}</span> {unit}</h3>"
         )
         sizes = [
-            (part.stage_volume or {}).get(st, 0.0) if with_volume else part.stages.get(st, 0)
+            (getattr(part, f"stage_{m}") or {}).get(st, 0.0) if m else part.stages.get(st, 0)
             for st in part.stages
         ]
         label = t["funnel"].format(audience=t.get(name, name), n=len(part.stages))
@@ -588,7 +633,7 @@ def render(data: ReportData, lang: str = "en") -> str:
         out.append(_funnel_svg(list(part.stages), sizes, word, label, f"f{a_i}"))
         rows = [
             f"<tr><th>{word('stage')}</th><th class=n>{word('Keywords')}</th>"
-            + (f"<th class=n>{word('volume')}</th>" if with_volume else "")
+            + (f"<th class=n>{word(str(m))}</th>" if with_volume else "")
             + f"<th class=n>{word('share')}</th></tr>"
         ]
         for k, st in enumerate(part.stages):
@@ -597,12 +642,13 @@ def render(data: ReportData, lang: str = "en") -> str:
                 f'<td><span class="swatch" style="background:{colour}"></span>{word(st)}</td>',
                 num(f.whole(part.stages[st]), f"{prefix}stages.{st}"),
             ]
-            if with_volume and part.stage_volume is not None:
-                cells.append(num(f.whole(part.stage_volume[st]), f"{prefix}stage_volume.{st}"))
+            part_m = getattr(part, f"stage_{m}") if m else None
+            if part_m is not None:
+                cells.append(num(f.whole(part_m[st]), f"{prefix}stage_{m}.{st}"))
                 share = pct(
-                    f"{prefix}stage_volume.{st}",
-                    f"{prefix}stage_volume",
-                    f.pct(part.stage_volume[st], sum(part.stage_volume.values())),
+                    f"{prefix}stage_{m}.{st}",
+                    f"{prefix}stage_{m}",
+                    f.pct(part_m[st], sum(part_m.values())),
                 )
             else:
                 share = pct(f"{prefix}stages.{st}", count_key, f.pct(part.stages[st], count))
@@ -627,7 +673,7 @@ def render(data: ReportData, lang: str = "en") -> str:
         out.append(_mix_svg(counts, t["mix_chart"].format(language=t[key]), f"m{m_i}"))
         rows = [
             f"<tr><th>{word('intent')}</th><th class=n>{word('Keywords')}</th>"
-            + (f"<th class=n>{word('volume')}</th>" if key == "all" and with_volume else "")
+            + (f"<th class=n>{word(str(m))}</th>" if key == "all" and with_volume else "")
             + f"<th class=n>{word('share')}</th></tr>"
         ]
         whole_key = "labelled" if key == "all" else base
@@ -637,8 +683,8 @@ def render(data: ReportData, lang: str = "en") -> str:
                 f"</span>{word(intent.value)}</td>",
                 num(f.whole(n), f"{base}.{intent.value}"),
             ]
-            if key == "all" and with_volume and s.intent_volume is not None:
-                cells.append(num(f.whole(s.intent_volume[intent]), f"intent_volume.{intent.value}"))
+            if key == "all" and with_volume:
+                cells.append(num(f.whole(intent_m[intent]), f"intent_{m}.{intent.value}"))
             cells.append(pct(f"{base}.{intent.value}", whole_key, f.pct(n, total)))
             rows.append("<tr>" + "".join(cells) + "</tr>")
         out.append(f'<table aria-labelledby="{head_id}">' + "".join(rows) + "</table></div>")
@@ -647,7 +693,7 @@ def render(data: ReportData, lang: str = "en") -> str:
     # Opportunities per stage
     out.append(
         f'<section aria-labelledby="h-opp"><h2 id="h-opp">{word("opportunities")}</h2>'
-        f'<p class="note">{word("opp_note_volume" if with_volume else "opp_note")}</p>'
+        f'<p class="note">{word(f"opp_note_{m}" if with_volume else "opp_note")}</p>'
     )
     for o_i, (st, picks) in enumerate(data.opportunities.items()):
         head_id = f"h-opp-{o_i}"
@@ -657,7 +703,7 @@ def render(data: ReportData, lang: str = "en") -> str:
             continue
         rows = [
             f"<tr><th>{word('keyword')}</th><th>{word('audience')}</th>"
-            + (f"<th class=n>{word('volume')}</th>" if with_volume else "")
+            + (f"<th class=n>{word(str(m))}</th>" if with_volume else "")
             + f"<th class=n>{word('score')}</th>"
             + (f"<th class=n>{word('value')}</th>" if with_volume else "")
             + "</tr>"
@@ -668,7 +714,7 @@ def render(data: ReportData, lang: str = "en") -> str:
                 f"<td>{word(p.audience)}</td>",
             ]
             if with_volume and p.volume is not None:
-                cells.append(f'<td class="n" data-f="volume">{f.whole(p.volume)}</td>')
+                cells.append(f'<td class="n" data-f="{m}">{f.whole(p.volume)}</td>')
             cells.append(f'<td class="n" data-f="conversion_score">{f.dec(p.score, 4)}</td>')
             if with_volume:
                 cells.append(f'<td class="n" data-f="value">{f.dec(p.value, 1)}</td>')

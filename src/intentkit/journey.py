@@ -23,7 +23,7 @@ import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -282,15 +282,26 @@ def resolve_priors(
     return {i: out[i] for i in Intent}
 
 
+METRICS = ("volume", "impressions", "clicks")
+"""The metrics a journey map can add up per stage and intent: search volume (how often people
+search), impressions (how often a site was shown) and clicks (how often it was clicked)."""
+
+
 class JourneySummary(BaseModel):
-    """The journey map of a keyword list: how its keywords and search volume spread over stages and intents."""
+    """The journey map of a keyword list: how its keywords and their metrics spread over stages.
+
+    Keywords are counted per stage and intent, and so are the search volume, impressions or
+    clicks given with them. Each metric is named as what it is: a Search Console export gives impressions and clicks,
+    never "volume". :attr:`expected_conversions` says what it multiplied in
+    :attr:`conversions_basis`.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     framework: str
     """The framework whose stages are counted."""
     keywords: int
-    """Keywords summarised, empty ones included."""
+    """Keywords summarised, empty ones included (a tool's note rows are not keywords)."""
     empty: int
     """Keywords without letters or digits (no intent, no stage)."""
     stages: dict[str, int]
@@ -302,7 +313,23 @@ class JourneySummary(BaseModel):
     intent_volume: dict[Intent, float] | None = None
     """Search volume per intent, when volumes were given."""
     expected_conversions: float | None = None
-    """Sum of volume times conversion score: conversions to expect if every search clicked once."""
+    """Sum of clicks times conversion score when clicks were given (the conversions those clicks
+    should bring); else of search volume times conversion score (conversions to expect if every
+    search clicked once); ``None`` with neither. Impressions are never multiplied: an impression
+    is not a click."""
+    conversions_basis: Literal["clicks", "volume"] | None = None
+    """What :attr:`expected_conversions` multiplied by the conversion score."""
+    stage_impressions: dict[str, float] | None = None
+    """Impressions per stage, when impressions were given."""
+    intent_impressions: dict[Intent, float] | None = None
+    """Impressions per intent, when impressions were given."""
+    stage_clicks: dict[str, float] | None = None
+    """Clicks per stage, when clicks were given."""
+    intent_clicks: dict[Intent, float] | None = None
+    """Clicks per intent, when clicks were given."""
+    notes: int = 0
+    """Rows that were a tool's note ("You can export only first 30000 rows..."), not keywords:
+    passed through unlabelled and not counted in :attr:`keywords`."""
     languages: dict[str, dict[Intent, int]] | None = None
     """Keywords per intent in each language (``en``, ``sv``, ``other``, ``unknown``): the intent mix per
     language. ``None`` in the per-audience summaries."""
@@ -319,18 +346,27 @@ class JourneySummary(BaseModel):
     def rows(self) -> list[dict[str, Any]]:
         """The summary as tidy rows: one per stage, then one per intent.
 
-        Each row has ``by`` (``"stage"`` or ``"intent"``), ``name``, ``keywords``, ``share`` (of
-        the keywords with an intent) and, when volumes were given, ``volume``, ``volume_share``
-        and ``expected_conversions``.
+        Each row has ``by`` (``"stage"`` or ``"intent"``), ``name``, ``keywords`` and ``share``
+        (of the keywords with an intent); for each metric given (``volume``, ``impressions``,
+        ``clicks``) its sum and ``<metric>_share``; and ``expected_conversions`` when they were
+        computed (see :attr:`conversions_basis`).
         """
         counted = self.keywords - self.empty
-        total_volume = sum(self.stage_volume.values()) if self.stage_volume else 0.0
-        out: list[dict[str, Any]] = []
-        groups: list[tuple[str, Mapping[Any, int], Any, Any]] = [
-            ("stage", self.stages, self.stage_volume, self.stage_conversions),
-            ("intent", self.intents, self.intent_volume, self.intent_conversions),
+        metrics = [
+            (name, by_stage, by_intent)
+            for name, by_stage, by_intent in (
+                ("volume", self.stage_volume, self.intent_volume),
+                ("impressions", self.stage_impressions, self.intent_impressions),
+                ("clicks", self.stage_clicks, self.intent_clicks),
+            )
+            if by_stage is not None and by_intent is not None
         ]
-        for by, counts, volume, conversions in groups:
+        out: list[dict[str, Any]] = []
+        groups: list[tuple[str, Mapping[Any, int], Any]] = [
+            ("stage", self.stages, self.stage_conversions),
+            ("intent", self.intents, self.intent_conversions),
+        ]
+        for by, counts, conversions in groups:
             for key, n in counts.items():
                 row: dict[str, Any] = {
                     "by": by,
@@ -338,13 +374,13 @@ class JourneySummary(BaseModel):
                     "keywords": n,
                     "share": n / counted if counted else 0.0,
                 }
-                if volume is not None:
-                    v = float(volume.get(key, 0.0))
-                    row["volume"] = v
-                    row["volume_share"] = v / total_volume if total_volume else 0.0
-                    row["expected_conversions"] = (
-                        float(conversions.get(key, 0.0)) if conversions is not None else math.nan
-                    )
+                for name, by_stage, by_intent in metrics:
+                    total = sum(by_stage.values())
+                    v = float((by_stage if by == "stage" else by_intent).get(key, 0.0))
+                    row[name] = v
+                    row[f"{name}_share"] = v / total if total else 0.0
+                if conversions is not None:
+                    row["expected_conversions"] = float(conversions.get(key, 0.0))
                 out.append(row)
         return out
 
@@ -370,26 +406,34 @@ class JourneySummary(BaseModel):
         from intentkit._html import number, table
 
         rows = self.rows()
-        volumes = self.stage_volume is not None
-        header = ["", "", "keywords", "share"]
-        if volumes:
-            header += ["volume", "volume share", "expected conversions"]
+        extra = [
+            k for k in (rows[0] if rows else {}) if k not in ("by", "name", "keywords", "share")
+        ]
+        header = ["", "", "keywords", "share", *(k.replace("_", " ") for k in extra)]
         body = []
         for r in rows:
             line = [r["by"], r["name"], f"{r['keywords']:,}", number(r["share"])]
-            if volumes:
-                line += [
-                    f"{r['volume']:,.0f}",
-                    number(r["volume_share"]),
-                    f"{r['expected_conversions']:,.1f}",
-                ]
+            for k in extra:
+                v = r[k]
+                line.append(
+                    number(v)
+                    if k.endswith("_share")
+                    else f"{v:,.1f}"
+                    if k.startswith("exp")
+                    else f"{v:,.0f}"
+                )
             body.append(line)
         caption = (
             f"journey map ({self.framework}): {self.keywords:,} keywords, {self.empty:,} empty"
         )
         if self.expected_conversions is not None:
-            caption += f", {self.expected_conversions:,.1f} expected conversions"
-        return table(header, body, caption=caption, right=[False, False, *([True] * 5)])
+            caption += (
+                f", {self.expected_conversions:,.1f} expected conversions"
+                f" (from {self.conversions_basis})"
+            )
+        return table(
+            header, body, caption=caption, right=[False, False, *([True] * (2 + len(extra)))]
+        )
 
 
 class Tally:
@@ -398,6 +442,8 @@ class Tally:
     :func:`journey_summary` adds a list of classifications to one; ``intentkit label --summary``
     and ``intentkit summary`` add the rows of a file as they stream past, so a summary of any
     size takes constant memory and both give the same numbers for the same keywords.
+    ``metrics`` names the metrics of :data:`METRICS` to add up (``volumes=True`` is
+    ``metrics=("volume",)``).
     """
 
     def __init__(
@@ -406,28 +452,37 @@ class Tally:
         stages: Sequence[str] = (),
         *,
         volumes: bool = False,
+        metrics: Sequence[str] = (),
         audiences: Sequence[str] | None = (),
     ) -> None:
+        wanted = {*metrics, *(("volume",) if volumes else ())}
+        unknown = wanted.difference(METRICS)
+        if unknown:
+            raise ValueError(f"unknown metric {sorted(unknown)[0]!r}; metrics are {list(METRICS)}")
         self.framework = framework
         self.stage_names = tuple(stages)
-        self.with_volumes = volumes
         self.nested = audiences is None
-        self.audiences: dict[str, Tally] = {a: self._sub() for a in audiences or ()}
         self.languages: dict[str, dict[Intent, int]] = {
             lang: dict.fromkeys(Intent, 0) for lang in ("en", "sv", "unknown")
         }
         self.keywords = 0
         self.empty = 0
+        self.notes = 0
         self.stages = dict.fromkeys(stages, 0)
         self.intents = dict.fromkeys(Intent, 0)
-        self.stage_volume = dict.fromkeys(stages, 0.0) if volumes else None
-        self.intent_volume = dict.fromkeys(Intent, 0.0) if volumes else None
+        self.metrics = tuple(m for m in METRICS if m in wanted)
+        self.by_stage = {m: dict.fromkeys(stages, 0.0) for m in self.metrics}
+        self.by_intent = {m: dict.fromkeys(Intent, 0.0) for m in self.metrics}
+        self.basis: Literal["clicks", "volume"] | None = (
+            "clicks" if "clicks" in wanted else "volume" if "volume" in wanted else None
+        )
         self.expected = 0.0
-        self.stage_conversions = dict.fromkeys(stages, 0.0) if volumes else None
-        self.intent_conversions = dict.fromkeys(Intent, 0.0) if volumes else None
+        self.stage_conversions = dict.fromkeys(stages, 0.0) if self.basis else None
+        self.intent_conversions = dict.fromkeys(Intent, 0.0) if self.basis else None
+        self.audiences: dict[str, Tally] = {a: self._sub() for a in audiences or ()}
 
     def _sub(self) -> Tally:
-        return Tally(self.framework, self.stage_names, volumes=self.with_volumes, audiences=None)
+        return Tally(self.framework, self.stage_names, metrics=self.metrics, audiences=None)
 
     def add(
         self,
@@ -437,11 +492,14 @@ class Tally:
         volume: float = 0.0,
         audience: str | None = None,
         language: str = "unknown",
+        *,
+        impressions: float = 0.0,
+        clicks: float = 0.0,
     ) -> None:
         """Count one keyword.
 
-        Its intent and stage (``None`` for an empty keyword), volume, audience (``None``:
-        counted in no audience) and language.
+        Its intent and stage (``None`` for an empty keyword), search volume, audience (``None``:
+        counted in no audience), language, impressions and clicks.
         """
         self.keywords += 1
         if intent is None or stage is None:
@@ -453,34 +511,43 @@ class Tally:
                 sub = self.audiences.get(audience)
                 if sub is None:
                     sub = self.audiences[audience] = self._sub()
-                sub.add(intent, stage, conversion, volume)
+                sub.add(intent, stage, conversion, volume, impressions=impressions, clicks=clicks)
         if stage not in self.stages:
             self.stages[stage] = 0
-            if self.stage_volume is not None and self.stage_conversions is not None:
-                self.stage_volume[stage] = 0.0
+            for m in self.metrics:
+                self.by_stage[m][stage] = 0.0
+            if self.stage_conversions is not None:
                 self.stage_conversions[stage] = 0.0
         self.stages[stage] += 1
         self.intents[intent] += 1
-        if self.stage_volume is not None and self.intent_volume is not None:
-            self.stage_volume[stage] += volume
-            self.intent_volume[intent] += volume
-            self.expected += volume * conversion
+        values = {"volume": volume, "impressions": impressions, "clicks": clicks}
+        for m in self.metrics:
+            self.by_stage[m][stage] += values[m]
+            self.by_intent[m][intent] += values[m]
+        if self.basis is not None:
+            expected = values[self.basis] * conversion
+            self.expected += expected
             if self.stage_conversions is not None and self.intent_conversions is not None:
-                self.stage_conversions[stage] += volume * conversion
-                self.intent_conversions[intent] += volume * conversion
+                self.stage_conversions[stage] += expected
+                self.intent_conversions[intent] += expected
 
     def summary(self) -> JourneySummary:
         """The journey map of the keywords counted so far."""
-        with_volume = self.stage_volume is not None
         return JourneySummary(
             framework=self.framework,
             keywords=self.keywords,
             empty=self.empty,
             stages=self.stages,
             intents=self.intents,
-            stage_volume=self.stage_volume,
-            intent_volume=self.intent_volume,
-            expected_conversions=self.expected if with_volume else None,
+            stage_volume=self.by_stage.get("volume"),
+            intent_volume=self.by_intent.get("volume"),
+            expected_conversions=self.expected if self.basis else None,
+            conversions_basis=self.basis,
+            stage_impressions=self.by_stage.get("impressions"),
+            intent_impressions=self.by_intent.get("impressions"),
+            stage_clicks=self.by_stage.get("clicks"),
+            intent_clicks=self.by_intent.get("clicks"),
+            notes=self.notes,
             languages=None if self.nested else self.languages,
             audiences=None
             if self.nested
@@ -491,23 +558,33 @@ class Tally:
 
 
 def journey_summary(
-    classifications: Iterable[Classification], volumes: Iterable[float] | None = None
+    classifications: Iterable[Classification],
+    volumes: Iterable[float] | None = None,
+    *,
+    impressions: Iterable[float] | None = None,
+    clicks: Iterable[float] | None = None,
 ) -> JourneySummary:
-    """Summarise classifications (and their search volumes) by stage and intent.
+    """Summarise classifications (and their volumes, impressions or clicks) by stage and intent.
 
     All classifications must come from one framework; the stages listed are those of the
     built-in framework of that name, then any other stage in the order first seen. The
     audiences listed are the built-in ones when every audience seen is one of them, else those
-    seen, in the order first seen.
+    seen, in the order first seen. Each metric given is added up under its own name; expected
+    conversions multiply clicks when given, else volumes (:attr:`JourneySummary.conversions_basis`).
     """
     results = list(classifications)
-    vols = None if volumes is None else [float(v) for v in volumes]
-    if vols is not None and len(vols) != len(results):
-        raise ValueError(f"{len(vols)} volumes for {len(results)} classifications")
-    if vols is not None:
-        bad = [i for i, v in enumerate(vols) if not (math.isfinite(v) and v >= 0)]
+    given = {"volume": volumes, "impressions": impressions, "clicks": clicks}
+    columns: dict[str, list[float]] = {}
+    for metric, values in given.items():
+        if values is None:
+            continue
+        vals = [float(v) for v in values]
+        if len(vals) != len(results):
+            raise ValueError(f"{len(vals)} {_plural(metric)} for {len(results)} classifications")
+        bad = [i for i, v in enumerate(vals) if not (math.isfinite(v) and v >= 0)]
         if bad:
-            raise ValueError(f"volume at position {bad[0]} is not a non-negative number")
+            raise ValueError(f"{metric} at position {bad[0]} is not a non-negative number")
+        columns[metric] = vals
     names = {r.framework for r in results}
     if len(names) > 1:
         raise ValueError(f"classifications from several frameworks: {sorted(names)}")
@@ -518,16 +595,24 @@ def journey_summary(
     tally = Tally(
         name,
         FRAMEWORKS[name].stages if name in FRAMEWORKS else (),
-        volumes=vols is not None,
+        metrics=list(columns),
         audiences=AUDIENCES.names if seen <= set(AUDIENCES.names) else (),
     )
+    zero = [0.0] * len(results)
+    vol, imp, clk = (columns.get(m, zero) for m in METRICS)
     for i, r in enumerate(results):
         tally.add(
             r.intent,
             r.stage,
             r.conversion.score,
-            vols[i] if vols is not None else 0.0,
+            vol[i],
             r.audience,
             r.language,
+            impressions=imp[i],
+            clicks=clk[i],
         )
     return tally.summary()
+
+
+def _plural(metric: str) -> str:
+    return "volumes" if metric == "volume" else metric

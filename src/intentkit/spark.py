@@ -8,10 +8,11 @@
 skips a conversion of every batch. :func:`label_arrow` is there for Polars, DuckDB or any Arrow
 user too.
 
-The label columns are those ``intentkit label`` writes, in its order, with its values:
-``intent``, ``secondary``, ``language``, ``stage`` and ``conversion_level`` are strings;
-``confidence``, the five ``p_<intent>`` and ``conversion_score`` are doubles holding the numbers the
-command writes (four decimals; five for the score). A keyword with no letters or digits, an empty
+The label columns are those ``intentkit label`` writes, in its order, with its values and its
+``intentkit_`` prefix: ``intentkit_intent``, ``intentkit_secondary``, ``intentkit_language``,
+``intentkit_stage`` and ``intentkit_conversion_level`` are strings; ``intentkit_confidence``, the
+five ``intentkit_p_<intent>`` and ``intentkit_conversion_score`` are doubles holding the numbers
+the command writes (four decimals; five for the score). A keyword with no letters or digits, an empty
 string or a null gets ``""`` in the string columns and null in the number columns (the command's
 empty cells); its row is kept. A keyword column that is not of a string type raises ``TypeError``.
 
@@ -53,7 +54,7 @@ __all__ = ["LABEL_COLUMNS", "label", "label_arrow"]
 _NUMBERS = frozenset(
     name
     for name in LABEL_COLUMNS
-    if name in ("confidence", "conversion_score") or name.startswith("p_")
+    if name.endswith(("_confidence", "_conversion_score")) or "_p_" in name
 )
 _KEEP = 8
 _classifiers: dict[str, IntentClassifier] = {}
@@ -129,8 +130,8 @@ def label_arrow(
     model and options (default: the shipped model). The keyword column may be ``string``,
     ``large_string``, ``string_view`` or a dictionary of strings; nulls get empty labels.
 
-    Raises ``KeyError`` if ``column`` is missing, ``TypeError`` if it does not hold strings, and
-    ``ValueError`` if ``batch`` already has a column named like a label column.
+    Label columns the batch already has (labelled before) are replaced, at the end. Raises
+    ``KeyError`` if ``column`` is missing and ``TypeError`` if it does not hold strings.
     """
     pa = _require("pyarrow")
     from intentkit._classifier import IntentClassifier
@@ -138,9 +139,12 @@ def label_arrow(
     names = list(batch.schema.names)
     if column not in names:
         raise KeyError(f"no column {column!r}; columns are {names[:12]}")
-    clash = [c for c in LABEL_COLUMNS if c in names]
-    if clash:
-        raise ValueError(f"the batch already has label columns {clash}; rename or drop them first")
+    if any(c in names for c in LABEL_COLUMNS):
+        keep = [i for i, name in enumerate(names) if name not in LABEL_COLUMNS]
+        batch = pa.RecordBatch.from_arrays(
+            [batch.column(i) for i in keep], schema=pa.schema([batch.schema.field(i) for i in keep])
+        )
+        names = list(batch.schema.names)
     keyword_column = batch.column(names.index(column))
     _check_string_type(keyword_column.type, column)
     clf = classifier if classifier is not None else IntentClassifier()
@@ -257,8 +261,9 @@ def label(
     batch and keeps it for every later batch and task (Spark reuses its Python workers); what
     travels with each task is the options (brands and places included), not the model.
 
-    Raises ``KeyError`` if ``column`` is missing, ``TypeError`` if it is not a string column (cast
-    it first if you mean to label its text), ``ValueError`` if ``df`` already has a label column.
+    Label columns ``df`` already has (labelled before) are replaced, at the end. Raises
+    ``KeyError`` if ``column`` is missing and ``TypeError`` if it is not a string column (cast it
+    first if you mean to label its text).
     """
     _require("pyspark")
     _require("pyarrow")
@@ -269,9 +274,9 @@ def label(
 
     if column not in df.columns:
         raise KeyError(f"no column {column!r}; columns are {df.columns[:12]}")
-    clash = [c for c in LABEL_COLUMNS if c in df.columns]
-    if clash:
-        raise ValueError(f"the frame already has label columns {clash}; rename or drop them first")
+    own = [c for c in LABEL_COLUMNS if c in df.columns]
+    if own:
+        df = df.drop(*own)
     kind = df.schema[column].dataType
     if not isinstance(kind, (StringType, NullType)):
         raise TypeError(
