@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
@@ -243,3 +244,19 @@ def test_a_file_without_local_does_not_unlearn_local(tmp_path: Path) -> None:
     clf = IntentClassifier(model=tmp_path / "m.npz")
     assert clf.classify("bike shop near me").intent is Intent.LOCAL
     assert clf.classify("tandläkare nära mig").intent is Intent.LOCAL
+
+
+def test_evaluate_warns_when_a_file_holds_the_shipped_models_training_keywords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hand = sorted((Path(__file__).parents[1] / "data" / "keywords" / "hand").glob("*.tsv"))[0]
+    with open(hand, encoding="utf-8", newline="") as f:
+        rows = [(r["keyword"], r["intent"]) for r in csv.DictReader(f, delimiter="\t")][:40]
+    own = tmp_path / "own.csv"
+    with open(own, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Keyword", "Intent"])
+        w.writerows(rows)
+    assert main(["evaluate", str(own)]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"intentkit: warning: {len(rows)} of the file's {len(rows)} distinct")
