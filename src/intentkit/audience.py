@@ -187,13 +187,21 @@ class _Matcher:
                     parts.append((kind, w))
                 self.cues.append((parts, owner))
         self.exact: dict[str, list[int]] = {}
-        self.starts: list[tuple[str, str, int]] = []
+        self.prefixes: dict[str, list[int]] = {}
+        self.suffixes: dict[str, list[int]] = {}
+        self.inside: list[tuple[str, int]] = []
         for c, (parts, _) in enumerate(self.cues):
             kind, w = parts[0]
             if kind == "=":
                 self.exact.setdefault(w, []).append(c)
+            elif kind == "tail":
+                self.prefixes.setdefault(w, []).append(c)
+            elif kind == "head":
+                self.suffixes.setdefault(w, []).append(c)
             else:
-                self.starts.append((kind, w, c))
+                self.inside.append((w, c))
+        self.prefix_lengths = sorted({len(w) for w in self.prefixes})
+        self.suffix_lengths = sorted({len(w) for w in self.suffixes})
         self.cache: dict[str, list[int]] = {}
         self.plain: set[str] = set()
         """Words known to start no cue: a keyword of only these is the default's at once."""
@@ -213,8 +221,14 @@ class _Matcher:
         if found is None:
             if token in self.plain:
                 return []
+            # A wildcard cue is found by the token's own prefixes and suffixes of each cue
+            # length: a few look-ups instead of a test of every wildcard cue.
             found = list(self.exact.get(token, ()))
-            found += [c for kind, w, c in self.starts if self.fits(kind, w, token)]
+            for n in self.prefix_lengths:
+                found += self.prefixes.get(token[:n], ()) if n <= len(token) else ()
+            for n in self.suffix_lengths:
+                found += self.suffixes.get(token[-n:], ()) if n <= len(token) else ()
+            found += [c for w, c in self.inside if w in token]
             if found:
                 if len(self.cache) < 100_000:
                     self.cache[token] = found
