@@ -78,3 +78,17 @@ def tiny_path(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.npz"
     tiny_model().save(path)
     return path
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run the command line in-process: its exit code, standard output and standard error."""
+    from intentkit._cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error_line(err: str) -> bool:
+    """Whether ``err`` is one line and no traceback: how the command line reports bad input."""
+    return len(err.strip().splitlines()) == 1 and "Traceback" not in err

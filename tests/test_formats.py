@@ -14,21 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import one_error_line, run
 
 from intentkit._cli import main
 from intentkit._label import LABEL_COLUMNS, excel_delimiter, xlsx_value
 
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error_line(err: str) -> bool:
-    return len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def read_any(path: Path, encoding: str = "utf-8") -> list[dict[str, object]]:

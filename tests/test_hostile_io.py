@@ -9,19 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import one_error_line, run
 
 import intentkit
-from intentkit._cli import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_error_line(err: str) -> bool:
-    return len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_lone_surrogates_serialise_as_replacement_characters(tiny_path: Path) -> None:

@@ -8,20 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, run
 
-from intentkit._cli import main
 from intentkit._io import detect_delimiter, detect_encoding
 from intentkit._label import LABEL_COLUMNS
 from intentkit._labels import parse_intents
 
 KEYWORDS = ["how to buy", "best login", "", "köpa skor", "netflix", "pizza malmö"]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def read_csv(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> list[dict[str, str]]:

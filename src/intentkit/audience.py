@@ -27,7 +27,6 @@ Your own audiences replace the built-in ones (:meth:`Audiences.from_file`, ``--a
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -37,7 +36,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from intentkit._text import MAX_KEYWORD_CHARS, read_small_text
+from intentkit._text import MAX_KEYWORD_CHARS
 
 _CUE = re.compile(r"\*?[\w'&.+-]+(?:[ ][\w'&.+-]+)*\*?")
 _TOKEN = re.compile(r"[\w'&.+]+")
@@ -134,19 +133,9 @@ class Audiences(BaseModel):
         The file holds ``default`` and a list ``audiences`` of ``{name, cues}``, as
         :data:`AUDIENCES` does (``json.dumps(AUDIENCES.model_dump())`` is a starting point).
         """
-        from intentkit.journey import _load_toml, _one_line
+        from intentkit.journey import load_settings
 
-        path = Path(path)
-        text = read_small_text(path, 1 << 20, "an audiences file")
-        try:
-            data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
-            return cls.model_validate(data)
-        except RecursionError:
-            raise ValueError(f"{path}: not a valid audiences file: nested too deeply") from None
-        except ValidationError as e:
-            raise ValueError(f"{path}: not a valid audiences file: {_one_line(e)}") from None
-        except ValueError as e:
-            raise ValueError(f"{path}: not a valid audiences file: {e}") from None
+        return load_settings(cls, Path(path), "audiences file", "an audiences file")
 
 
 def resolve_audiences(audiences: Audiences | Mapping[str, Any] | None) -> Audiences:

@@ -23,7 +23,7 @@ import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -124,19 +124,7 @@ class Framework(BaseModel):
     @classmethod
     def from_file(cls, path: str | Path) -> Framework:
         """Load a framework from a ``.json`` or ``.toml`` file; ``ValueError`` names the file."""
-        path = Path(path)
-        text = read_small_text(path, 1 << 20, "a framework file")
-        try:
-            data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
-            return cls.model_validate(data)
-        except RecursionError:
-            raise ValueError(
-                f"{path}:{_deep_line(text)}: not a valid framework: nested too deeply to read"
-            ) from None
-        except ValidationError as e:
-            raise ValueError(f"{path}: not a valid framework: {_one_line(e)}") from None
-        except ValueError as e:
-            raise ValueError(f"{path}: not a valid framework: {e}") from None
+        return load_settings(cls, Path(path), "framework", "a framework file")
 
     def forced_stage(self, cue_sets: Iterable[str]) -> str | None:
         """The stage a keyword with post-purchase cues of ``cue_sets`` is in, or ``None``.
@@ -174,6 +162,29 @@ def _deep_line(text: str, limit: int = 100) -> int:
         elif ch in "]}":
             depth -= 1
     return 1
+
+
+_Settings = TypeVar("_Settings", bound=BaseModel)
+
+
+def load_settings(cls: type[_Settings], path: Path, name: str, described: str) -> _Settings:
+    """A pydantic model of ``cls`` from a ``.json`` or ``.toml`` file of at most 1 MiB.
+
+    Every error is one ``ValueError`` line naming the file ("<path>: not a valid <name>: ..."),
+    with the line for a file nested too deeply to read. Frameworks and audiences load this way.
+    """
+    text = read_small_text(path, 1 << 20, described)
+    try:
+        data = _load_toml(text) if path.suffix.lower() == ".toml" else json.loads(text)
+        return cls.model_validate(data)
+    except RecursionError:
+        raise ValueError(
+            f"{path}:{_deep_line(text)}: not a valid {name}: nested too deeply to read"
+        ) from None
+    except ValidationError as e:
+        raise ValueError(f"{path}: not a valid {name}: {_one_line(e)}") from None
+    except ValueError as e:
+        raise ValueError(f"{path}: not a valid {name}: {e}") from None
 
 
 def _load_toml(text: str) -> Any:
