@@ -196,3 +196,12 @@ def test_equal_cues_go_to_the_audience_listed_first() -> None:
     assert two.match("alpha bravo") == "b"
     assert two.match("bravo x alpha") == "b"
     assert two.match("bravo alpha") == "c"  # the longer cue
+
+
+def test_an_audiences_file_nested_too_deeply_names_its_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{\n"default": "x",\n"audiences": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    with pytest.raises(
+        ValueError, match=r"deep\.json:3: not a valid audiences file: nested too deeply"
+    ):
+        Audiences.from_file(deep)
