@@ -175,17 +175,22 @@ class LanguageEvidence:
         self._kinds: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def kind(self, token: str) -> int:
-        """The kind of a normalised token (see the module's docstring)."""
+    def kind(self, token: str, cls: str | None = None) -> int:
+        """The kind of a normalised token (see the module's docstring).
+
+        ``cls`` is the token's class as the featurizer gives it alone (its lexicon class, else
+        its :meth:`~intentkit._features.Featurizer.word_class`), when the caller has worked it
+        out already: the scorer has, for every new token, so the compound look-up is not done twice.
+        """
         kind = self._kinds.get(token)
         if kind is None:
-            kind = self._kind(token)
+            kind = self._kind(token, cls)
             if len(self._kinds) < _CACHE_LIMIT:
                 with self._lock:
                     self._kinds[token] = kind
         return kind
 
-    def _kind(self, token: str) -> int:
+    def _kind(self, token: str, cls_alone: str | None = None) -> int:
         from intentkit._features import (
             BRAND_CLASSES,
             DOMAIN,
@@ -214,7 +219,8 @@ class LanguageEvidence:
             return _WORD
         if any(c.isdigit() for c in token):
             return _NAME
-        wc = feat.word_class(folded, feat.known, [])
+        # Here the token has no lexicon class, so its class alone is its word class.
+        wc = cls_alone if cls_alone is not None else feat.word_class(folded, feat.known, [])
         if wc in SILENT_CLASSES or wc == DOMAIN:
             return _WORD if folded != token and token.isalpha() else _NAME
         return _WORD

@@ -130,7 +130,7 @@ class Scorer:
         self,
         featurizer: Featurizer,
         weights: FloatArray,
-        language: Callable[[str], int] | None = None,
+        language: Callable[[str, str | None], int] | None = None,
     ) -> None:
         self.featurizer = featurizer
         self.weights = weights
@@ -340,7 +340,7 @@ class Scorer:
                 feat.context_of(folded),
                 tuple(self._flags(cue_names)),
             )
-            kind = self._language(token) if self._language is not None else 0
+            kind = self._language(token, cls_name) if self._language is not None else 0
             prepared.append(
                 (
                     token,
@@ -544,7 +544,7 @@ class Scorer:
         uncached = np.flatnonzero(tid < 0)
         if len(uncached):
             kinds = kinds.copy()
-            kinds[uncached] = [self._language(flat[i]) for i in uncached.tolist()]
+            kinds[uncached] = [self._language(flat[i], None) for i in uncached.tolist()]
         return evidence_codes(kinds, owner, lengths)
 
     def encode(self, keyword: str) -> Encoded | None:
