@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
+import struct
+import threading
 from pathlib import Path
 
 import pytest
@@ -79,6 +82,36 @@ def test_a_killed_worker_ends_the_run_with_an_error() -> None:
     with pytest.raises(WorkerError, match="worker process died"):
         list(map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2))
     # The pool is usable again afterwards.
+    assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks[:2], n_jobs=2)] == [1, 1]
+
+
+def half_a_result_then_die(worker: Worker, chunk: list[str]) -> int:
+    """Die the worst way for a pool: half-way through writing a result to the caller."""
+    if "die" in chunk:
+        from multiprocessing.connection import Connection
+
+        for c in gc.get_objects():
+            if isinstance(c, Connection) and not c.closed and c.writable:
+                os.write(c.fileno(), struct.pack("!i", 1 << 20) + b"the first bytes")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return len(chunk)
+
+
+def test_a_worker_killed_mid_result_ends_the_run_instead_of_hanging() -> None:
+    chunks = [(i, [w]) for i, w in enumerate(["a", "b", "c", "die", "d", "e", "f"])]
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            list(map_chunks(half_a_result_then_die, Worker(), chunks, n_jobs=2))
+        except BaseException as e:
+            raised.append(e)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)  # a hang guard, not a timing threshold
+    assert not thread.is_alive(), "the run hung on a half-written result"
+    assert isinstance(raised[0], WorkerError) and "SIGKILL" in str(raised[0])
     assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks[:2], n_jobs=2)] == [1, 1]
 
 

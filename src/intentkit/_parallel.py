@@ -1,32 +1,41 @@
-"""Chunk work in worker processes, results in input order, with joblib's process pool (loky).
+"""Chunk work in worker processes, results in input order.
 
 The calling process keeps each chunk's payload (the rows it will write, the keywords it will
 build results for) and sends only the keywords; workers send back what ``work`` returns (arrays
 or label lines, cheap to pickle). At most :data:`IN_FLIGHT` chunks per worker are dispatched
 ahead of the one being consumed, so memory stays bounded on any input.
 
-Workers are started once per process and reused across calls (loky keeps them); each builds a
-classifier on its first chunk and keeps it, with its token cache, for the chunks after. loky
-notices a worker that dies (the OOM killer, a kill) and the run ends with a one-line
-:class:`~intentkit.errors.WorkerError` instead of waiting for it.
+Each worker has pipes of its own (tasks in, results out) instead of queues shared by all: a
+worker killed mid-message (the OOM killer, a kill) then breaks only its own pipe, which the
+calling process sees as the end of that pipe or as the worker's exit, and the run ends with a
+one-line :class:`~intentkit.errors.WorkerError`. With shared queues (loky, multiprocessing's
+pools) such a death can leave a half-written result that blocks every reader for good.
 
-Workers leave SIGINT and SIGHUP to the calling process, which stops them when it is interrupted,
-and exit on their own within :data:`PARENT_POLL` seconds when it is gone (killed with SIGKILL),
-so none outlives it.
+Workers are fresh interpreters started through loky's context (unlike multiprocessing's
+"spawn", it does not re-run the caller's main module, so scripts need no ``__main__`` guard),
+once per process and reused across calls; each builds a classifier on its
+first chunk and keeps it, with its token cache, for the chunks after. A call that ends early
+(an error, an interruption, a consumer that stops reading) stops its workers, so the next call
+starts clean ones. Workers leave SIGINT and SIGHUP to the calling process and exit on their
+own within :data:`PARENT_POLL` seconds when it is gone (killed with SIGKILL), so none outlives
+it.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
-import re
+import pickle
+import queue
 import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from intentkit.errors import WorkerError
 
@@ -83,51 +92,209 @@ def map_chunks(
                 out = work(worker, keywords)
             yield payload, out
         return
-    from joblib import Parallel, delayed, parallel_config
-    from joblib.externals.loky.process_executor import TerminatedWorkerError
-
-    pending: deque[P] = deque()
-
-    def tasks() -> Iterator[Any]:
-        for payload, keywords in chunks:
-            pending.append(payload)
-            yield delayed(_in_worker)(work, worker, keywords)
-
+    pool = _borrow(jobs)
+    finished = False
     try:
-        with (
-            parallel_config(backend="loky", initializer=_watch_parent),
-            Parallel(
-                n_jobs=jobs, return_as="generator", pre_dispatch=f"{IN_FLIGHT}*n_jobs"
-            ) as parallel,
-        ):
-            for out in parallel(tasks()):
-                yield pending.popleft(), out
-    except TerminatedWorkerError as e:
-        codes = re.search(r"exit codes of the workers are (\{.*?\})", str(e))
+        yield from pool.map(work, worker, chunks)
+        finished = True
+    finally:
+        _give_back(pool, reuse=finished)
+
+
+class _Worker:
+    """One worker process, its two pipes, and the thread that feeds it tasks."""
+
+    def __init__(self, context: Any) -> None:
+        task_reader, self.tasks = context.Pipe(duplex=False)
+        self.results, result_writer = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_serve,
+            args=(task_reader, result_writer, os.getpid()),
+            name="intentkit-worker",
+            daemon=True,
+        )
+        self.process.start()
+        # The worker holds the other ends now; closing ours lets a read see its death as EOF.
+        task_reader.close()
+        result_writer.close()
+        self.outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.feeder = threading.Thread(target=self._feed, daemon=True, name="intentkit-feeder")
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        # A thread, so that the caller never blocks writing a task while this worker blocks
+        # writing a result the caller has not read yet.
+        while (task := self.outbox.get()) is not None:
+            try:
+                self.tasks.send_bytes(task)
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.outbox.put(None)
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.feeder.join()
+        self.tasks.close()
+        self.results.close()
+
+
+class _Pool:
+    """Worker processes fed round-robin.
+
+    Chunk ``i`` goes to worker ``i % jobs``, so each worker's results, read in turn, come back
+    in input order.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        from joblib.externals.loky.backend.context import get_context
+
+        # loky's spawning context starts a fresh interpreter, like "spawn", but without
+        # re-running the caller's main module: a script needs no `__main__` guard.
+        context = get_context("loky")
+        self.workers: list[_Worker] = []
+        try:
+            for _ in range(jobs):
+                self.workers.append(_Worker(context))
+        except BaseException:
+            self.stop()
+            raise
+
+    def map(
+        self,
+        work: Callable[[W, list[str]], T],
+        worker: W,
+        chunks: Iterable[tuple[P, list[str]]],
+    ) -> Iterator[tuple[P, T]]:
+        pending: deque[tuple[P, _Worker]] = deque()
+        source = iter(chunks)
+        sent = 0
+
+        def send_one() -> bool:
+            nonlocal sent
+            for payload, keywords in source:
+                task = pickle.dumps((work, worker, keywords), pickle.HIGHEST_PROTOCOL)
+                target = self.workers[sent % len(self.workers)]
+                target.outbox.put(task)
+                pending.append((payload, target))
+                sent += 1
+                return True
+            return False
+
+        while len(pending) < IN_FLIGHT * len(self.workers) and send_one():
+            pass
+        while pending:
+            payload, target = pending.popleft()
+            ok, out = self._receive(target)
+            send_one()
+            if not ok:
+                raise out
+            yield payload, out
+
+    def _receive(self, target: _Worker) -> tuple[bool, Any]:
+        sentinels = [w.process.sentinel for w in self.workers]
+        ready = wait([target.results, *sentinels])
+        if target.results in ready:
+            try:
+                reply: tuple[bool, Any] = pickle.loads(target.results.recv_bytes())
+                return reply
+            except (EOFError, OSError):
+                pass
+        self._died()
+
+    def _died(self) -> NoReturn:
+        for w in self.workers:
+            w.process.join(timeout=PARENT_POLL)
+        codes = sorted({_exit_name(w.process.exitcode) for w in self.workers} - {"running"})
         raise WorkerError(
             "a worker process died (killed, or out of memory?)"
-            + (f", exit code {codes.group(1)}" if codes else "")
+            + (f", exit code {', '.join(codes)}" if codes else "")
             + "; nothing was written"
-        ) from None
+        )
+
+    def stop(self) -> None:
+        for w in self.workers:
+            w.stop()
+        self.workers = []
 
 
-_watching: list[int] = []
-"""In a worker process: the pid of the process it watches, once it watches it."""
+def _exit_name(code: int | None) -> str:
+    if code is None:
+        return "running"
+    if code < 0:
+        try:
+            return f"{code} ({signal.Signals(-code).name})"
+        except ValueError:
+            return str(code)
+    return str(code)
 
 
-def _watch_parent() -> None:
-    """Start a worker: leave SIGINT and SIGHUP to the parent, and exit when it is gone."""
-    if _watching:
+_idle: dict[int, _Pool] = {}
+_idle_lock = threading.Lock()
+
+
+def _borrow(jobs: int) -> _Pool:
+    """The idle pool of ``jobs`` workers, or a new one (two calls at once get two pools)."""
+    with _idle_lock:
+        pool = _idle.pop(jobs, None)
+        for other in list(_idle.values()):
+            other.stop()
+        _idle.clear()
+    return pool or _Pool(jobs)
+
+
+def _give_back(pool: _Pool, reuse: bool) -> None:
+    """Keep a pool whose call read every result for the next call.
+
+    A pool left mid-way is stopped: its pipes hold results nobody will read.
+    """
+    if not reuse:
+        pool.stop()
         return
-    _watching.append(os.getppid())
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    threading.Thread(target=_exit_without_parent, daemon=True, name="intentkit-parent").start()
+    with _idle_lock:
+        old = _idle.pop(len(pool.workers), None)
+        _idle[len(pool.workers)] = pool
+    if old is not None:
+        old.stop()
 
 
-def _exit_without_parent() -> None:
-    while os.getppid() == _watching[0]:
+@atexit.register
+def _stop_idle() -> None:
+    with _idle_lock:
+        pools = list(_idle.values())
+        _idle.clear()
+    for pool in pools:
+        pool.stop()
+
+
+def _serve(tasks: Connection, results: Connection, parent: int) -> None:
+    """A worker process: run each task it is sent and send back ``(ok, result or error)``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    threading.Thread(
+        target=_exit_without_parent, args=(parent,), daemon=True, name="intentkit-parent"
+    ).start()
+    while True:
+        try:
+            work, worker, keywords = pickle.loads(tasks.recv_bytes())
+        except (EOFError, OSError):
+            return
+        try:
+            reply = pickle.dumps((True, _in_worker(work, worker, keywords)), -1)
+        except BaseException as e:
+            try:
+                reply = pickle.dumps((False, e), -1)
+            except Exception:
+                reply = pickle.dumps((False, RuntimeError(f"{type(e).__name__}: {e}")), -1)
+        try:
+            results.send_bytes(reply)
+        except OSError:
+            return
+
+
+def _exit_without_parent(parent: int) -> None:
+    while os.getppid() == parent:
         time.sleep(PARENT_POLL)
     os._exit(1)
 
