@@ -15,9 +15,13 @@ import numpy as np
 import pytest
 
 from intentkit import IntentClassifier
+from intentkit._dataset import read_lexicon
 from intentkit._decide import EN, OTHER, SCALAR, SV, UNKNOWN, VECTOR, language_code
-from intentkit._language import NAMES_ONLY
+from intentkit._features import Featurizer, Lexicon
+from intentkit._language import ENGLISH as ENGLISH_EVIDENCE
+from intentkit._language import NAMES_ONLY, LanguageEvidence
 from intentkit._language import OTHER as OTHER_EVIDENCE
+from intentkit._text import tokenize
 
 SET = Path(__file__).resolve().parent / "data" / "languages.tsv"
 FLOORS = {"en": 0.85, "sv": 0.95, "other": 0.83}
@@ -84,6 +88,7 @@ def test_your_own_brands_are_names() -> None:
         (0.99, 5, OTHER_EVIDENCE, OTHER),  # another language wins over the model's call
         (0.01, 0, OTHER_EVIDENCE, OTHER),  # also with no known feature (another script)
         (0.01, 5, 0, EN),
+        (0.99, 5, ENGLISH_EVIDENCE, EN),  # English words beside a brand: English
     ],
 )
 def test_language_code_with_evidence_on_both_paths(
@@ -94,3 +99,34 @@ def test_language_code_with_evidence_on_both_paths(
         np.array([p_sv, 0.5]), np.array([known, 0]), VECTOR, np.array([evidence, 0])
     )
     assert np.asarray(many).tolist() == [expected, UNKNOWN]
+
+
+def test_english_words_beside_a_brand_or_model_make_a_keyword_english() -> None:
+    """The model reads names' spelling too ("astra" looks Swedish); English-only dictionary
+    words beside a brand or model decide, unless a Swedish word is there too. Places do not
+    count: "afternoon tea stockholm" is typed in both languages."""
+    lexicon = Lexicon.build(
+        brands=[("vauxhall", "maker")],
+        places=["stockholm"],
+        kinds=[("astra", "model")],
+        words=["estate", "afternoon", "tea", "dimensions", "däck", "pris"],
+        english=["estate", "afternoon", "tea", "dimensions"],
+    )
+    evidence = LanguageEvidence(Featurizer(lexicon))
+    cases = {
+        "vauxhall astra estate": ENGLISH_EVIDENCE,
+        "astra dimensions": ENGLISH_EVIDENCE,
+        "vauxhall astra däck": 0,  # a Swedish word: the model decides
+        "vauxhall astra pris": 0,  # a word of both languages (or neither) says nothing
+        "afternoon tea stockholm": 0,  # a place is no brand
+        "vauxhall astra": NAMES_ONLY,
+    }
+    tokens = [tokenize(k) for k in cases]
+    assert [evidence.code(t) for t in tokens] == list(cases.values())
+    assert evidence.codes(tokens).tolist() == list(cases.values())
+
+
+def test_the_english_only_words_leave_out_what_swedish_folds_to() -> None:
+    lexicon = read_lexicon(Path(__file__).resolve().parents[1] / "data")
+    assert {"estate", "dimensions", "charging"} <= lexicon.english
+    assert not {"far", "bat", "hand", "test", "kit"} & lexicon.english  # får, båt; shared words

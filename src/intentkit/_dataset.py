@@ -251,7 +251,8 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     for name in ("open/products_en.tsv", "open/products_sv.tsv"):
         for term, forms in table(name, "term", "forms"):
             kinds += [(form, "product") for form in (term, *forms.split("|")) if form]
-    for head, forms in table("open/product_heads_sv.tsv", "head", "forms"):
+    swedish_heads = table("open/product_heads_sv.tsv", "head", "forms")
+    for head, forms in swedish_heads:
         kinds += [(form, "product") for form in (head, *forms.split("|")) if form]
     cue_keys = {Lexicon.key(c) for c, _ in (*cues, *stage_cues)}
 
@@ -259,6 +260,14 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         key = Lexicon.key(name)
         return len(key) > 1 and key not in cue_keys
 
+    # English only: no Swedish word form or product name folds to it ("far" is "får").
+    not_english = {Lexicon.key(w) for w, _ in swedish} | read_shared_words(data_dir)
+    for term, forms in (*table("open/products_sv.tsv", "term", "forms"), *swedish_heads):
+        for form in (term, *forms.split("|")):
+            not_english.update(Lexicon.key(form).split())
+    english_only = [
+        w for w in english if len(w) >= 3 and w.isascii() and w.isalpha() and w not in not_english
+    ]
     return Lexicon.build(
         [(b, k) for b, k in brands if usable(b)],
         [p for p in places if usable(p)],
@@ -268,6 +277,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         words=[*english, *(w for w, _ in swedish)],
         name_words=name_words,
         nouns=nouns,
+        english=english_only,
     )
 
 

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from intentkit._features import CUE_SET_BITS, POST_PURCHASE_BITS
+from intentkit._language import ENGLISH as ENGLISH_EVIDENCE
 from intentkit._language import NAMES_ONLY
 from intentkit._language import OTHER as OTHER_EVIDENCE
 from intentkit._model import KNOWN_COLUMN, LANGUAGE_COLUMN, SILENT_COLUMN, FloatArray, IntArray
@@ -228,12 +229,14 @@ def language_code(p_sv: Column, known: Column, ops: Any, evidence: Column = 0) -
     """The language code of a keyword.
 
     From its Swedish probability, its count of known features and the evidence code of its
-    words (:mod:`intentkit._language`: 0 none, 1 names only, 2 another language).
+    words (:mod:`intentkit._language`: 0 none, 1 names only, 2 another language, 3 English
+    words beside a brand or model).
     """
     sv_or_not = ops.choose(p_sv <= 0.5 - LANGUAGE_MARGIN, EN, UNKNOWN)
     band = ops.choose(p_sv >= 0.5 + LANGUAGE_MARGIN, SV, sv_or_not)
     model = ops.choose(known == 0, UNKNOWN, band)
-    named = ops.choose(evidence == NAMES_ONLY, UNKNOWN, model)
+    english = ops.choose(evidence == ENGLISH_EVIDENCE, EN, model)
+    named = ops.choose(evidence == NAMES_ONLY, UNKNOWN, english)
     return ops.choose(evidence == OTHER_EVIDENCE, OTHER, named)
 
 

@@ -200,7 +200,9 @@ class Lexicon:
     their forms): a word the model has not learned is a ``__word__`` if it is one, else a name or
     a compound. ``ambiguous`` are the one-word brands and places that are also dictionary words
     ("orange", "bath"): they count as names only next to a word that says so
-    (:func:`reads_as_name`).
+    (:func:`reads_as_name`). ``english`` are the dictionary words of three letters or more that
+    are English only (no Swedish word or product name folds to them: "estate", "dimensions"):
+    the language call reads them as a sign of English (:mod:`intentkit._language`).
     """
 
     brands: Mapping[str, str] = field(default_factory=dict)
@@ -211,6 +213,7 @@ class Lexicon:
     words: frozenset[str] = frozenset()
     ambiguous: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
+    english: frozenset[str] = frozenset()
 
     @staticmethod
     def key(phrase: str) -> str:
@@ -228,6 +231,7 @@ class Lexicon:
         words: Iterable[str] = (),
         name_words: Iterable[str] | None = None,
         nouns: Iterable[str] = (),
+        english: Iterable[str] = (),
     ) -> Lexicon:
         """Build a lexicon from raw phrases; cues, stage cues and kinds are (phrase, label) pairs.
 
@@ -273,6 +277,7 @@ class Lexicon:
             words=word_set,
             ambiguous=frozenset(ambiguous),
             nouns=frozenset(k for k in map(cls.key, nouns) if k and " " not in k),
+            english=frozenset(k for k in map(cls.key, english) if k and " " not in k),
         )
 
     def extended(self, brands: Iterable[str] = (), places: Iterable[str] = ()) -> Lexicon:
@@ -287,6 +292,7 @@ class Lexicon:
             self.words,
             self.ambiguous - set(extra.brands) - extra.places,
             self.nouns,
+            self.english - set(extra.brands) - extra.places,
         )
 
 

@@ -140,6 +140,7 @@ class Model:
             "words": sorted(lex.words),
             "ambiguous": sorted(lex.ambiguous),
             "nouns": sorted(lex.nouns),
+            "english": sorted(lex.english),
         }
         meta = {k: v for k, v in self.meta.items() if k != "model_version"}
         return {
@@ -442,6 +443,7 @@ def _parse(data: bytes, path: Path) -> tuple[Model, dict[str, npt.NDArray[Any]]]
         words=frozenset(_strings(lex.get("words", []), "words")),
         ambiguous=frozenset(_strings(lex.get("ambiguous", []), "ambiguous")),
         nouns=frozenset(_strings(lex.get("nouns", []), "nouns")),
+        english=frozenset(_strings(lex.get("english", []), "english")),
     )
     model = Model(
         features=features,
