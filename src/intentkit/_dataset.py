@@ -251,7 +251,10 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     for name in ("open/products_en.tsv", "open/products_sv.tsv"):
         for term, forms in table(name, "term", "forms"):
             kinds += [(form, "product") for form in (term, *forms.split("|")) if form]
-    swedish_heads = table("open/product_heads_sv.tsv", "head", "forms")
+    swedish_heads = [
+        *table("open/product_heads_sv.tsv", "head", "forms"),
+        *table("product_heads.tsv", "head", "forms"),
+    ]
     for head, forms in swedish_heads:
         kinds += [(form, "product") for form in (head, *forms.split("|")) if form]
     cue_keys = {Lexicon.key(c) for c, _ in (*cues, *stage_cues)}
