@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intentkit import IntentClassifier
-from intentkit._text import MAX_KEYWORD_CHARS, normalize
+from intentkit._text import MAX_KEYWORD_CHARS, normalize, tokenize
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,21 @@ def test_long_keywords_are_cut(clf: IntentClassifier) -> None:
     long = head + "how " * 50_000
     assert normalize(long) == normalize(head)
     assert clf.classify(long).probabilities == clf.classify(head).probabilities
+
+
+@pytest.mark.parametrize(
+    ("keyword", "tokens"),
+    [
+        ("blocket se", ["blocket.se"]),  # a domain typed with a space
+        ("cv kungen se", ["cv", "kungen.se"]),
+        ("Cal Expo COM", ["cal", "expo.com"]),
+        ("filmer att se", ["filmer", "att", "se"]),  # "se" the verb
+        ("kan man se", ["kan", "man", "se"]),
+        ("köpa se", ["köpa", "se"]),  # no domain has that name
+        ("a b c d se", ["a", "b", "c", "d", "se"]),  # longer: a sentence, not a domain
+        ("se", ["se"]),
+    ],
+)
+def test_a_domain_typed_with_a_space_is_one_token(keyword: str, tokens: list[str]) -> None:
+    assert tokenize(keyword) == tokens
+    assert normalize(normalize(keyword)) == normalize(keyword)

@@ -29,17 +29,66 @@ def normalize(text: str) -> str:
     return " ".join(tokenize(text))
 
 
+SPACED_TLDS = frozenset({"com", "se", "nu", "net", "org", "io"})
+"""Top-level domains people type after a space ("blocket se", "cal com"): read as a domain."""
+_SEE = frozenset(
+    [
+        "att",
+        "kan",
+        "ska",
+        "skall",
+        "vill",
+        "måste",
+        "får",
+        "går",
+        "kommer",
+        "bör",
+        "brukar",
+        "kunna",
+        "och",
+        "man",
+        "du",
+        "jag",
+        "vi",
+        "ni",
+        "de",
+        "dom",
+        "han",
+        "hon",
+        "inte",
+        "ej",
+        "lätt",
+        "svårt",
+        "värt",
+        "vart",
+    ]
+)
+"""Swedish words before "se" the verb ("att se", "vill se"), which is then no domain."""
+
+
 def tokenize(text: str) -> list[str]:
-    """The tokens of :func:`normalize` as a list (``normalize(t) == " ".join(tokenize(t))``)."""
+    """The tokens of :func:`normalize` as a list (``normalize(t) == " ".join(tokenize(t))``).
+
+    A keyword of two to four tokens whose last is a top-level domain (:data:`SPACED_TLDS`) is a
+    domain typed with a space: "cv kungen se" has the tokens ``cv`` and ``kungen.se``.
+    """
     text = text[:MAX_KEYWORD_CHARS]
     if text.isascii():
         text = text.lower()
         if _PLAIN.fullmatch(text):
-            return text.split()
+            return _spaced_domain(text.split())
     else:
         text = unicodedata.normalize("NFKC", text).lower()
     text = _NON_TOKEN.sub(" ", text)
-    return [t for t in (w.strip(_EDGE) for w in text.split()) if t]
+    return _spaced_domain([t for t in (w.strip(_EDGE) for w in text.split()) if t])
+
+
+def _spaced_domain(tokens: list[str]) -> list[str]:
+    if 2 <= len(tokens) <= 4 and tokens[-1] in SPACED_TLDS:
+        name = tokens[-2]
+        if name.isascii() and name.isalnum() and not (tokens[-1] == "se" and name in _SEE):
+            return [*tokens[:-2], f"{name}.{tokens[-1]}"]
+    return tokens
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
