@@ -231,11 +231,22 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         kinds.append((name, "model"))
         if open_name(maker):
             brands.append((maker, "maker"))
-    for make, _, name, kind in table("open/cars.tsv", "make", "model", "name", "kind"):
-        if kind != "make":
-            kinds.append((name, "model"))
-        elif open_name(make):
-            brands.append((make, "maker"))
+    cars = [
+        *table("cars_europe.tsv", "make", "model", "name", "kind"),
+        *table("open/cars.tsv", "make", "model", "name", "kind"),
+    ]
+    place_keys = {Lexicon.key(p) for p in places}
+    for make, model, name, kind in cars:
+        if kind == "make":
+            if open_name(make):
+                brands.append((make, "maker"))
+            continue
+        kinds.append((name, "model"))
+        # A model's own name is one alone too when it can be nothing else ("qashqai",
+        # "octavia"); "focus", "leaf" and "tucson" need their make.
+        alone = Lexicon.key(model)
+        if len(alone) >= 4 and alone.isalpha() and open_name(alone) and alone not in place_keys:
+            kinds.append((model, "model"))
     for name, category, countries in table("open/chains.tsv", "name", "category", "countries"):
         if CHAIN_MARKETS.intersection(countries.split(",")) and open_name(name):
             brands.append((name, chain_kind(category)))
