@@ -102,3 +102,21 @@ def test_traps(shipped: IntentClassifier) -> None:
     # Most misses are the model's, not the name rule's ("kaka utan ägg", "guess who board
     # game"); a name that flips its keyword shows here as a jump in misses.
     assert len(failed) <= 0.07 * len(rows), failed
+
+
+def test_european_car_models_are_models_and_words_stay_words() -> None:
+    """UK and Swedish car models the US open data lacks are product models, with their make
+    ("vauxhall astra", where "vauxhall" alone is a London district) or alone when their name
+    can be nothing else ("qashqai"); model names that are words or places need their make."""
+    from intentkit._dataset import read_lexicon
+
+    lexicon = read_lexicon(Path(__file__).resolve().parents[1] / "data")
+    kinds = lexicon.kinds
+    for name in ("vauxhall astra", "skoda octavia", "volvo xc60", "nissan qashqai", "kia ceed"):
+        assert kinds.get(name) == "model", name
+    for name in ("qashqai", "octavia", "kodiaq", "corsa"):
+        assert kinds.get(name) == "model", name
+    for word in ("focus", "leaf", "civic", "polo"):  # dictionary words
+        assert kinds.get(word) != "model", word
+    assert kinds.get("tucson") != "model" and "tucson" in lexicon.places  # a city
+    assert "vauxhall" in lexicon.places and "vauxhall" not in lexicon.brands
