@@ -16,6 +16,7 @@ from conftest import random_keywords
 import intentkit
 from intentkit import Classification, Intent, IntentClassifier
 from intentkit import _classifier as clf_module
+from intentkit._text import tokenize
 
 KEYWORDS = [
     "how to buy",
@@ -376,7 +377,9 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
                 model.coef[idx].sum(axis=0), model.lang_coef[idx].sum(), len(idx), silent
             ]
             assert np.abs(row - reference).max() < 1e-9, k
-            assert batch_cues == e.cues == cues == cue_bits(featurizer.context_features(k.split()))
+            assert (
+                batch_cues == e.cues == cues == cue_bits(featurizer.context_features(tokenize(k)))
+            )
 
 
 def golden_words() -> list[str]:

@@ -25,7 +25,7 @@ from intentkit._text import tokenize
 
 SET = Path(__file__).resolve().parent / "data" / "languages.tsv"
 FLOORS = {"en": 0.85, "sv": 0.95, "other": 0.83}
-"""Measured: en 0.887 (11 car keywords of names only are ``unknown``), sv 0.987, other 0.868."""
+"""Measured: en 0.907 (12 car keywords of names only are ``unknown``), sv 0.987, other 0.868."""
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,8 @@ def test_the_written_set_meets_its_floors(clf: IntentClassifier) -> None:
     english_as_swedish = [
         r["keyword"] for s, r in zip(said, rows) if r["lang"] == "en" and s == "sv"
     ]
-    assert len(english_as_swedish) <= 6, english_as_swedish
+    # Two left, names and a trim level only ("nissan qashqai tekna"): no English word to tell.
+    assert len(english_as_swedish) <= 2, english_as_swedish
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,9 @@ def test_the_written_set_meets_its_floors(clf: IntentClassifier) -> None:
         ("tandläkare i solna", "sv"),  # "i" is shared, not foreign
         ("skoda octavia", "unknown"),  # names only: no language shown
         ("vauxhall corsa", "unknown"),
+        ("vauxhall astra estate", "en"),  # an English word beside a car model
+        ("skoda octavia estate", "en"),
+        ("volvo xc60 däck", "sv"),
         ("paella recipe", "en"),
         ("jalapeño poppers recipe", "en"),  # one accent among English words
         ("how to cancel netflix", "en"),

@@ -29,9 +29,11 @@ def normalize(text: str) -> str:
     return " ".join(tokenize(text))
 
 
-SPACED_TLDS = frozenset({"com", "se", "nu", "net", "org", "io"})
-"""Top-level domains people type after a space ("blocket se", "cal com"): read as a domain."""
-_SEE = frozenset(
+SPACED_TLDS = frozenset({"com", "se", "org", "io"})
+"""Top-level domains people type after a space ("blocket se", "cal com"): read as a domain.
+
+Not "nu" ("öppet nu", "boka nu") or "net" ("fishing net"), which are words more often."""
+_BEFORE_SE = frozenset(
     [
         "att",
         "kan",
@@ -61,9 +63,13 @@ _SEE = frozenset(
         "svårt",
         "värt",
         "vart",
+        "iphone",
+        "watch",
+        "ipad",
     ]
 )
-"""Swedish words before "se" the verb ("att se", "vill se"), which is then no domain."""
+"""Swedish words before "se" the verb ("att se", "vill se"), which is then no domain; and
+product names that end in "SE" ("iphone se", "apple watch se")."""
 
 
 def tokenize(text: str) -> list[str]:
@@ -86,7 +92,7 @@ def tokenize(text: str) -> list[str]:
 def _spaced_domain(tokens: list[str]) -> list[str]:
     if 2 <= len(tokens) <= 4 and tokens[-1] in SPACED_TLDS:
         name = tokens[-2]
-        if name.isascii() and name.isalnum() and not (tokens[-1] == "se" and name in _SEE):
+        if name.isascii() and name.isalnum() and not (tokens[-1] == "se" and name in _BEFORE_SE):
             return [*tokens[:-2], f"{name}.{tokens[-1]}"]
     return tokens
 
