@@ -35,9 +35,8 @@ The model's language head reads the spelling of every token, names included, so 
 keyword with an English word in it ("vauxhall astra estate", "kia niro ev charging time") could
 still look Swedish to it. Such a keyword is ``en`` when it holds a brand or product model name
 and its words include an English word and no Swedish one. Names of places do not count here:
-"afternoon tea stockholm" is searched in both languages. Measured when it was added: on a US
-Semrush pool of 60,000 keywords, 985 called Swedish before and 799 after; no real-dev keyword
-lost its language (one English one gained it).
+"afternoon tea stockholm" is searched in both languages. When it was added it took about a
+fifth of the Swedish calls off a pool of US keywords and cost no real-dev keyword its language.
 
 Danish and Norwegian share most words with Swedish: only their own spellings (``ø``, ``æ``,
 "hvordan", "ikke", "tilbud", "åpningstider") make them ``other``; "billig cykel" stays Swedish.
