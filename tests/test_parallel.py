@@ -115,6 +115,17 @@ def test_a_worker_killed_mid_result_ends_the_run_instead_of_hanging() -> None:
     assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks[:2], n_jobs=2)] == [1, 1]
 
 
+def test_an_idle_worker_killed_between_calls_is_replaced() -> None:
+    from intentkit import _parallel
+
+    chunks = [(i, [w]) for i, w in enumerate("abcdef")]
+    assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2)] == [1] * 6
+    idle = _parallel._idle[2].workers[0].process
+    os.kill(idle.pid, signal.SIGKILL)
+    idle.join()
+    assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2)] == [1] * 6
+
+
 def test_a_classifier_pickles_without_its_model(tiny_path: Path) -> None:
     """What a spawned worker receives: the options; it loads the model itself, the same results."""
     clf = IntentClassifier(

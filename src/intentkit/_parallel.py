@@ -17,8 +17,9 @@ once per process and reused across calls; each builds a classifier on its
 first chunk and keeps it, with its token cache, for the chunks after. A call that ends early
 (an error, an interruption, a consumer that stops reading) stops its workers, so the next call
 starts clean ones. Workers leave SIGINT and SIGHUP to the calling process and exit on their
-own within :data:`PARENT_POLL` seconds when it is gone (killed with SIGKILL), so none outlives
-it.
+own within :data:`PARENT_POLL` seconds when it is gone (killed with SIGKILL; on POSIX systems,
+where a process learns that its parent is gone), so none outlives it. A worker that dies while
+idle is replaced at the next call.
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ class _Pool:
         # loky's spawning context starts a fresh interpreter, like "spawn", but without
         # re-running the caller's main module: a script needs no `__main__` guard.
         context = get_context("loky")
+        self.owner = os.getpid()
         self.workers: list[_Worker] = []
         try:
             for _ in range(jobs):
@@ -197,15 +199,22 @@ class _Pool:
         ready = wait([target.results, *sentinels])
         if target.results in ready:
             try:
-                reply: tuple[bool, Any] = pickle.loads(target.results.recv_bytes())
-                return reply
+                data = target.results.recv_bytes()
             except (EOFError, OSError):
-                pass
+                self._died()
+            try:
+                reply: tuple[bool, Any] = pickle.loads(data)
+            except Exception as e:
+                reply = (False, RuntimeError(f"a worker's result could not be read: {e!r}"))
+            return reply
         self._died()
 
     def _died(self) -> NoReturn:
+        # The dead are waited for (their exit code), the living are not.
+        dead = set(wait([w.process.sentinel for w in self.workers], timeout=PARENT_POLL))
         for w in self.workers:
-            w.process.join(timeout=PARENT_POLL)
+            if w.process.sentinel in dead:
+                w.process.join(timeout=PARENT_POLL)
         codes = sorted({_exit_name(w.process.exitcode) for w in self.workers} - {"running"})
         raise WorkerError(
             "a worker process died (killed, or out of memory?)"
@@ -213,9 +222,14 @@ class _Pool:
             + "; nothing was written"
         )
 
+    def alive(self) -> bool:
+        """Whether every worker is still running (an idle one can be killed between calls)."""
+        return self.owner == os.getpid() and all(w.process.is_alive() for w in self.workers)
+
     def stop(self) -> None:
-        for w in self.workers:
-            w.stop()
+        if self.owner == os.getpid():
+            for w in self.workers:
+                w.stop()
         self.workers = []
 
 
@@ -241,6 +255,9 @@ def _borrow(jobs: int) -> _Pool:
         for other in list(_idle.values()):
             other.stop()
         _idle.clear()
+    if pool is not None and not pool.alive():
+        pool.stop()
+        pool = None
     return pool or _Pool(jobs)
 
 
@@ -259,6 +276,16 @@ def _give_back(pool: _Pool, reuse: bool) -> None:
         old.stop()
 
 
+def _forget_idle() -> None:
+    # A forked child inherits the pool but not its feeder threads, and its workers are not
+    # its children: it starts its own when it needs them.
+    _idle.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_idle)
+
+
 @atexit.register
 def _stop_idle() -> None:
     with _idle_lock:
@@ -270,17 +297,19 @@ def _stop_idle() -> None:
 
 def _serve(tasks: Connection, results: Connection, parent: int) -> None:
     """A worker process: run each task it is sent and send back ``(ok, result or error)``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    for name in ("SIGINT", "SIGHUP"):  # no SIGHUP on Windows
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     threading.Thread(
         target=_exit_without_parent, args=(parent,), daemon=True, name="intentkit-parent"
     ).start()
     while True:
         try:
-            work, worker, keywords = pickle.loads(tasks.recv_bytes())
+            data = tasks.recv_bytes()
         except (EOFError, OSError):
             return
         try:
+            work, worker, keywords = pickle.loads(data)
             reply = pickle.dumps((True, _in_worker(work, worker, keywords)), -1)
         except BaseException as e:
             try:
