@@ -121,7 +121,9 @@ def test_english_words_beside_a_brand_or_model_make_a_keyword_english() -> None:
         "vauxhall astra estate": ENGLISH_EVIDENCE,
         "astra dimensions": ENGLISH_EVIDENCE,
         "vauxhall astra däck": 0,  # a Swedish word: the model decides
-        "vauxhall astra pris": 0,  # a word of both languages (or neither) says nothing
+        "vauxhall astra pris": 0,  # a Swedish dictionary word, in plain letters
+        "vauxhall astra estate pris": 0,
+        "vauxhall astra ev": NAMES_ONLY,  # "ev" is no dictionary word: names only
         "afternoon tea stockholm": 0,  # a place is no brand
         "vauxhall astra": NAMES_ONLY,
     }

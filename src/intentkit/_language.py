@@ -21,7 +21,8 @@ token is sorted into one of five kinds:
 - **word**: any other word the model knows or the lexicon's dictionary holds; among them an
   **English word** is one of the lexicon's English-only dictionary words ("estate",
   "dimensions"; :attr:`~intentkit._features.Lexicon.english`) and a **Swedish word** one spelt
-  with å, ä or ö.
+  with letters English does not use (å, ä, ö, é, ü) or any other dictionary word, as it is
+  Swedish or of both languages ("pris", "billig", "test").
 
 The keyword is ``other`` when its foreign votes are at least one and at least as many as its
 words (``foreign + accented / 2 >= 1`` and ``>= words``): "meilleur restaurant paris" and
@@ -229,9 +230,15 @@ class LanguageEvidence:
                 return _FOREIGN
             if not WEAK_LETTERS.isdisjoint(letters):
                 return _ACCENTED
-        word = (
-            _SWEDISH if folded != token else _ENGLISH if folded in feat.lexicon.english else _WORD
-        )
+        lexicon = feat.lexicon
+        if folded != token:
+            word = _SWEDISH
+        elif folded in lexicon.english:
+            word = _ENGLISH
+        elif folded.isalpha() and (cls or folded in lexicon.words):
+            word = _SWEDISH  # a dictionary word or noun of a kind that is not English only
+        else:
+            word = _WORD
         if cls:
             return word
         if any(c.isdigit() for c in token):
