@@ -63,19 +63,18 @@ def test_long_keywords_are_cut(clf: IntentClassifier) -> None:
 @pytest.mark.parametrize(
     ("keyword", "tokens"),
     [
-        ("blocket se", ["blocket.se"]),  # a domain typed with a space
-        ("cv kungen se", ["cv", "kungen.se"]),
+        ("appsmith com", ["appsmith.com"]),  # a domain typed with a space
         ("Cal Expo COM", ["cal", "expo.com"]),
-        ("filmer att se", ["filmer", "att", "se"]),  # "se" the verb
-        ("kan man se", ["kan", "man", "se"]),
+        ("build royale io", ["build", "royale.io"]),
+        ("rom com", ["rom", "com"]),
+        ("what is com", ["what", "is", "com"]),
+        ("blocket se", ["blocket", "se"]),  # "se": a Swedish verb and a trim level too
+        ("vw golf se", ["vw", "golf", "se"]),
+        ("filmer att se", ["filmer", "att", "se"]),
         ("öppet nu", ["öppet", "nu"]),  # "nu" and "net" are words more often than domains
-        ("boka tid nu", ["boka", "tid", "nu"]),
         ("fishing net", ["fishing", "net"]),
-        ("köpa iphone se", ["köpa", "iphone", "se"]),  # a model's name
-        ("apple watch se", ["apple", "watch", "se"]),
-        ("köpa se", ["köpa", "se"]),  # no domain has that name
-        ("a b c d se", ["a", "b", "c", "d", "se"]),  # longer: a sentence, not a domain
-        ("se", ["se"]),
+        ("a b c d com", ["a", "b", "c", "d", "com"]),  # longer: a sentence, not a domain
+        ("com", ["com"]),
     ],
 )
 def test_a_domain_typed_with_a_space_is_one_token(keyword: str, tokens: list[str]) -> None:

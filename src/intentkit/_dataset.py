@@ -187,6 +187,15 @@ def chain_kind(category: str) -> str:
     return "chain"
 
 
+MODELS_NOT_ALONE = frozenset(
+    {"alaskan", "arosa", "brava", "capri", "cordoba", "cortina", "defender", "dispatch"}
+    | {"felicia", "galant", "kadett", "kalina", "liana", "marea", "mirai", "musa", "punto"}
+    | {"rafale", "scorpio", "signum", "talento", "thema", "tipo", "vento"}
+)
+"""European car model names that are also places, words or first names the dictionaries miss
+("capri", "defender", "kadett", "felicia"): a model only with their make."""
+
+
 def read_lexicon(data_dir: Path) -> Lexicon:
     """The lexicon of a data folder: every file of ``data_dir/lexicons`` (see ``data/README.md``).
 
@@ -235,17 +244,22 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         *table("cars_europe.tsv", "make", "model", "name", "kind"),
         *table("open/cars.tsv", "make", "model", "name", "kind"),
     ]
-    place_keys = {Lexicon.key(p) for p in places}
-    for make, model, name, kind in cars:
+    # A European model's own name is a model alone too when it can be nothing else
+    # ("qashqai", "octavia"); one that is a word, a place of any kind or a listed name needs
+    # its make ("focus", "leaf", "tucson", "capri").
+    not_alone = {Lexicon.key(n) for (n,) in table("open/places.tsv", "name")}
+    not_alone |= {Lexicon.key(w) for w, _ in swedish} | {Lexicon.key(w) for w in english}
+    not_alone |= MODELS_NOT_ALONE
+    for make, _, name, kind in cars:
         if kind == "make":
             if open_name(make):
                 brands.append((make, "maker"))
             continue
         kinds.append((name, "model"))
-        # A model's own name is one alone too when it can be nothing else ("qashqai",
-        # "octavia"); "focus", "leaf" and "tucson" need their make.
+    for _, model, _, kind in table("cars_europe.tsv", "make", "model", "name", "kind"):
         alone = Lexicon.key(model)
-        if len(alone) >= 4 and alone.isalpha() and open_name(alone) and alone not in place_keys:
+        usable_alone = len(alone) >= 4 and alone.isalpha() and alone not in not_alone
+        if kind != "make" and usable_alone and open_name(alone):
             kinds.append((model, "model"))
     for name, category, countries in table("open/chains.tsv", "name", "category", "countries"):
         if CHAIN_MARKETS.intersection(countries.split(",")) and open_name(name):

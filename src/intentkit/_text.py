@@ -29,54 +29,19 @@ def normalize(text: str) -> str:
     return " ".join(tokenize(text))
 
 
-SPACED_TLDS = frozenset({"com", "se", "org", "io"})
-"""Top-level domains people type after a space ("blocket se", "cal com"): read as a domain.
-
-Not "nu" ("öppet nu", "boka nu") or "net" ("fishing net"), which are words more often."""
-_BEFORE_SE = frozenset(
-    [
-        "att",
-        "kan",
-        "ska",
-        "skall",
-        "vill",
-        "måste",
-        "får",
-        "går",
-        "kommer",
-        "bör",
-        "brukar",
-        "kunna",
-        "och",
-        "man",
-        "du",
-        "jag",
-        "vi",
-        "ni",
-        "de",
-        "dom",
-        "han",
-        "hon",
-        "inte",
-        "ej",
-        "lätt",
-        "svårt",
-        "värt",
-        "vart",
-        "iphone",
-        "watch",
-        "ipad",
-    ]
-)
-"""Swedish words before "se" the verb ("att se", "vill se"), which is then no domain; and
-product names that end in "SE" ("iphone se", "apple watch se")."""
+SPACED_TLDS = frozenset({"com", "org", "io"})
+"""Top-level domains people type after a space ("appsmith com", "build royale io"): read as a
+domain. Not "se" (Swedish "see", and a trim level: "golf se"), "nu" ("öppet nu") or "net"
+("fishing net"), which are words more often than domains."""
+_NOT_A_NAME = frozenset({"a", "an", "and", "for", "in", "is", "of", "on", "or", "the", "to", "rom"})
+"""Words before such a TLD that make it no domain ("what is com", "rom com")."""
 
 
 def tokenize(text: str) -> list[str]:
     """The tokens of :func:`normalize` as a list (``normalize(t) == " ".join(tokenize(t))``).
 
     A keyword of two to four tokens whose last is a top-level domain (:data:`SPACED_TLDS`) is a
-    domain typed with a space: "cv kungen se" has the tokens ``cv`` and ``kungen.se``.
+    domain typed with a space: "cal expo com" has the tokens ``cal`` and ``expo.com``.
     """
     text = text[:MAX_KEYWORD_CHARS]
     if text.isascii():
@@ -92,7 +57,7 @@ def tokenize(text: str) -> list[str]:
 def _spaced_domain(tokens: list[str]) -> list[str]:
     if 2 <= len(tokens) <= 4 and tokens[-1] in SPACED_TLDS:
         name = tokens[-2]
-        if name.isascii() and name.isalnum() and not (tokens[-1] == "se" and name in _BEFORE_SE):
+        if name.isascii() and name.isalnum() and name not in _NOT_A_NAME:
             return [*tokens[:-2], f"{name}.{tokens[-1]}"]
     return tokens
 
