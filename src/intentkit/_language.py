@@ -250,7 +250,11 @@ class LanguageEvidence:
         return word
 
     def code(self, tokens: Sequence[str]) -> int:
-        """The evidence code of a keyword's tokens: :data:`MODEL`, :data:`NAMES_ONLY` or :data:`OTHER`."""
+        """The evidence code of a keyword's tokens.
+
+        :data:`MODEL`, :data:`NAMES_ONLY`, :data:`OTHER` or :data:`ENGLISH` (see the module's
+        docstring).
+        """
         get = self._kinds.get
         kinds = [get(t) for t in tokens]
         if None in kinds:
