@@ -120,7 +120,7 @@ def test_an_idle_worker_killed_between_calls_is_replaced() -> None:
 
     chunks = [(i, [w]) for i, w in enumerate("abcdef")]
     assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2)] == [1] * 6
-    idle = _parallel._idle[2].workers[0].process
+    idle = _parallel._idle[0].workers[0].process
     os.kill(idle.pid, signal.SIGKILL)
     idle.join()
     assert [n for _, n in map_chunks(explode_on_boom, Worker(), chunks, n_jobs=2)] == [1] * 6

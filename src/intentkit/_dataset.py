@@ -240,10 +240,8 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         kinds.append((name, "model"))
         if open_name(maker):
             brands.append((maker, "maker"))
-    cars = [
-        *table("cars_europe.tsv", "make", "model", "name", "kind"),
-        *table("open/cars.tsv", "make", "model", "name", "kind"),
-    ]
+    european = table("cars_europe.tsv", "make", "model", "name", "kind")
+    cars = [*european, *table("open/cars.tsv", "make", "model", "name", "kind")]
     # A European model's own name is a model alone too when it can be nothing else
     # ("qashqai", "octavia"); one that is a word, a place of any kind or a listed name needs
     # its make ("focus", "leaf", "tucson", "capri").
@@ -256,7 +254,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
                 brands.append((make, "maker"))
             continue
         kinds.append((name, "model"))
-    for _, model, _, kind in table("cars_europe.tsv", "make", "model", "name", "kind"):
+    for _, model, _, kind in european:
         alone = Lexicon.key(model)
         usable_alone = len(alone) >= 4 and alone.isalpha() and alone not in not_alone
         if kind != "make" and usable_alone and open_name(alone):
@@ -273,15 +271,13 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     stage_cues = [(c, k) for c, k in table("stage_cues.tsv", "cue", "kind")]
     for term, plural, definite, kind in table("products.tsv", "term", "plural", "definite", "kind"):
         kinds += [(form, kind) for form in (term, plural, definite) if form]
-    for name in ("open/products_en.tsv", "open/products_sv.tsv"):
-        for term, forms in table(name, "term", "forms"):
-            kinds += [(form, "product") for form in (term, *forms.split("|")) if form]
-    swedish_heads = [
+    swedish_products = [
+        *table("open/products_sv.tsv", "term", "forms"),
         *table("open/product_heads_sv.tsv", "head", "forms"),
         *table("product_heads.tsv", "head", "forms"),
     ]
-    for head, forms in swedish_heads:
-        kinds += [(form, "product") for form in (head, *forms.split("|")) if form]
+    for term, forms in (*table("open/products_en.tsv", "term", "forms"), *swedish_products):
+        kinds += [(form, "product") for form in (term, *forms.split("|")) if form]
     cue_keys = {Lexicon.key(c) for c, _ in (*cues, *stage_cues)}
 
     def usable(name: str) -> bool:
@@ -290,7 +286,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
 
     # English only: no Swedish word form or product name folds to it ("far" is "får").
     not_english = {Lexicon.key(w) for w, _ in swedish} | read_shared_words(data_dir)
-    for term, forms in (*table("open/products_sv.tsv", "term", "forms"), *swedish_heads):
+    for term, forms in swedish_products:
         for form in (term, *forms.split("|")):
             not_english.update(Lexicon.key(form).split())
     english_only = [

@@ -244,18 +244,23 @@ def _exit_name(code: int | None) -> str:
     return str(code)
 
 
-_idle: dict[int, _Pool] = {}
+_idle: list[_Pool] = []
+"""The one pool kept between calls (empty or one element), guarded by ``_idle_lock``."""
 _idle_lock = threading.Lock()
 
 
-def _borrow(jobs: int) -> _Pool:
-    """The idle pool of ``jobs`` workers, or a new one (two calls at once get two pools)."""
+def _take_idle() -> _Pool | None:
     with _idle_lock:
-        pool = _idle.pop(jobs, None)
-        for other in list(_idle.values()):
-            other.stop()
-        _idle.clear()
-    if pool is not None and not pool.alive():
+        return _idle.pop() if _idle else None
+
+
+def _borrow(jobs: int) -> _Pool:
+    """The idle pool if it has ``jobs`` live workers, else a new one.
+
+    Two calls at once get two pools; the one that finishes last is kept.
+    """
+    pool = _take_idle()
+    if pool is not None and (len(pool.workers) != jobs or not pool.alive()):
         pool.stop()
         pool = None
     return pool or _Pool(jobs)
@@ -269,9 +274,9 @@ def _give_back(pool: _Pool, reuse: bool) -> None:
     if not reuse:
         pool.stop()
         return
+    old = _take_idle()
     with _idle_lock:
-        old = _idle.pop(len(pool.workers), None)
-        _idle[len(pool.workers)] = pool
+        _idle.append(pool)
     if old is not None:
         old.stop()
 
@@ -288,10 +293,8 @@ if hasattr(os, "register_at_fork"):
 
 @atexit.register
 def _stop_idle() -> None:
-    with _idle_lock:
-        pools = list(_idle.values())
-        _idle.clear()
-    for pool in pools:
+    pool = _take_idle()
+    if pool is not None:
         pool.stop()
 
 
