@@ -353,6 +353,9 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
         "login",
         "towels",
         "marsvinsbur",  # an unknown compound: the class of its head
+        "slott",  # attraction heads: a name before one makes an attraction
+        "castle",
+        "gamla",
         "zammadq",  # rare words, in the __rare__ class
         "frobnicate",
         "20kgq",  # a number with a unit and a model code, in classes of their own

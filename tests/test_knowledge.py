@@ -88,6 +88,33 @@ def test_a_name_that_is_a_word_needs_a_word_beside_it_that_says_so() -> None:
     assert lex.extended(brands=["bath"]).ambiguous == {"orange", "boots"}  # a user's own name
 
 
+def test_a_name_before_an_attraction_head_is_an_attraction() -> None:
+    lex = Lexicon.build(
+        brands=[("lego", "maker")],
+        places=["kalmar"],
+        kinds=[("slott", "product")],
+        words=["gamla", "bouncy", "castle", "slott", "till", "salu"],
+        heads=["slott", "castle"],
+    )
+    f = Featurizer(lex, known=frozenset({"historia"}))
+
+    def flags(keyword: str) -> list[str]:
+        return [c for c in f.context_features(keyword.split()) if c.startswith(("L:", "b:"))]
+
+    assert flags("brantviks slott") == [
+        "L:attraction",
+        "L:only_attraction",
+        "b:^ __attraction__",
+        "b:__attraction__ $",
+    ]
+    assert "b:__attraction__ historia" in flags("norrvik castle historia")
+    assert "L:only_attraction" in flags("kalmar slott")  # a place names one too
+    assert "L:place" not in flags("kalmar slott")
+    for trap in ("bouncy castle", "gamla slott", "lego castle", "ab slott", "slott till salu"):
+        assert "L:attraction" not in flags(trap), trap  # a word, a brand, too short, no name
+    assert "L:attraction" not in flags("brantviks")
+
+
 def test_traps(shipped: IntentClassifier) -> None:
     rows = table("traps.tsv")
     assert len(rows) >= 100 and {r["lang"] for r in rows} == {"en", "sv"}

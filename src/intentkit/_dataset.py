@@ -302,6 +302,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         name_words=name_words,
         nouns=nouns,
         english=english_only,
+        heads=[head for (head,) in table("attraction_heads.tsv", "head")],
     )
 
 

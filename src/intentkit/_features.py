@@ -9,9 +9,9 @@ A keyword becomes a bag of named features, each counted:
   (names: ``__brand__`` for an online brand or service, ``__maker__``, ``__shop__``,
   ``__chain__`` for places people go to, ``__authority__``, ``__place__``; nouns:
   ``__product__``, ``__service__``, ``__venue__``, ``__topic__``, ``__model__`` for a product
-  model, ``__attraction__``; and ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for
-  an unknown number with a unit such as "20kg", ``__code__`` for an unknown model code such as
-  "s25"), words the model has not learned by ``__word__`` (a dictionary word), the head's kind or
+  model, ``__attraction__``, also for a name before an attraction's head noun: "brantviks slott");
+  and ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for an unknown number with a
+  unit such as "20kg", ``__code__`` for an unknown model code such as "s25"), words the model has not learned by ``__word__`` (a dictionary word), the head's kind or
   ``__noun__`` (a compound: "marsvins|bur" is a ``__product__``) or ``__rare__`` (anything else,
   mostly names), and ``^``/``$`` at the edges, so "acme login" shares ``b:__brand__ login`` with
   "netflix login";
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 from intentkit.types import INTENT_ORDER
 
-FEATURES_VERSION = 8
+FEATURES_VERSION = 9
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 CHAR_NGRAMS = (3, 5)
 MAX_PHRASE_TOKENS = 4
@@ -87,6 +87,7 @@ NOUN = "__noun__"
 RARE = "__rare__"
 """A word in no lexicon and no dictionary that the model has no weights for: mostly a name."""
 NOUN_CLASSES = tuple(f"__{kind}__" for kind in NOUN_KINDS)
+ATTRACTION = "__attraction__"
 CLASSES = (
     *BRAND_CLASSES,
     PLACE,
@@ -203,6 +204,9 @@ class Lexicon:
     (:func:`reads_as_name`). ``english`` are the dictionary words of three letters or more that
     are English only (no Swedish word or product name folds to them: "estate", "dimensions"):
     the language call reads them as a sign of English (:mod:`intentkit._language`).
+    ``heads`` are the nouns of a kind of attraction ("slott", "castle", "fästning", "abbey"): a
+    name before one is a named attraction ("brantviks slott", "norrvik fort"), see
+    :meth:`Featurizer.names_attraction`.
     """
 
     brands: Mapping[str, str] = field(default_factory=dict)
@@ -214,6 +218,7 @@ class Lexicon:
     ambiguous: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
     english: frozenset[str] = frozenset()
+    heads: frozenset[str] = frozenset()
 
     @staticmethod
     def key(phrase: str) -> str:
@@ -232,6 +237,7 @@ class Lexicon:
         name_words: Iterable[str] | None = None,
         nouns: Iterable[str] = (),
         english: Iterable[str] = (),
+        heads: Iterable[str] = (),
     ) -> Lexicon:
         """Build a lexicon from raw phrases; cues, stage cues and kinds are (phrase, label) pairs.
 
@@ -278,6 +284,7 @@ class Lexicon:
             ambiguous=frozenset(ambiguous),
             nouns=frozenset(k for k in map(cls.key, nouns) if k and " " not in k),
             english=frozenset(k for k in map(cls.key, english) if k and " " not in k),
+            heads=frozenset(k for k in map(cls.key, heads) if k and " " not in k),
         )
 
     def extended(self, brands: Iterable[str] = (), places: Iterable[str] = ()) -> Lexicon:
@@ -293,6 +300,7 @@ class Lexicon:
             self.ambiguous - set(extra.brands) - extra.places,
             self.nouns,
             self.english - set(extra.brands) - extra.places,
+            self.heads,
         )
 
 
@@ -383,7 +391,9 @@ class Featurizer:
                 if cls:
                     width = n
                     break
-            if width == 1 and folded[i] in self.lexicon.ambiguous:
+            if width == 1 and self.attraction_at(folded, i):
+                cls, width = ATTRACTION, 2
+            elif width == 1 and folded[i] in self.lexicon.ambiguous:
                 left = (
                     self.left_context(folded[i - 2] if i > 1 else "", folded[i - 1]) if i else EDGE
                 )
@@ -477,6 +487,29 @@ class Featurizer:
             return f"__{brand}__"
         kind = lex.kinds.get(phrase)
         return f"__{kind}__" if kind else ""
+
+    def attraction_at(self, folded: list[str], i: int) -> bool:
+        """Whether the folded tokens ``i`` and ``i + 1`` are a name and an attraction's head noun.
+
+        "brantviks slott", "norrvik fort", "kalmar slott", "ekhult sanatorium": the pair is one
+        ``__attraction__``, as a listed attraction is, so an attraction nobody listed reads
+        as one. The name is letters only, at least three, and no dictionary word, noun of a
+        kind, brand or cue word: "bouncy castle", "lego castle" and "gamla slott" are not
+        attractions. A place is a name ("edinburgh castle").
+        """
+        if i + 1 >= len(folded) or folded[i + 1] not in self.lexicon.heads:
+            return False
+        word, lex = folded[i], self.lexicon
+        return (
+            len(word) >= 3
+            and word.isalpha()
+            and word not in lex.words
+            and word not in lex.kinds
+            and word not in lex.brands
+            and word not in lex.cues
+            and word not in lex.stage_cues
+            and word not in lex.ambiguous
+        )
 
     def resolve(self, word: str, left: int, right: int) -> str:
         """The class of an ambiguous one-word name between words of these context bits.

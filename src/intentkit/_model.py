@@ -141,6 +141,7 @@ class Model:
             "ambiguous": sorted(lex.ambiguous),
             "nouns": sorted(lex.nouns),
             "english": sorted(lex.english),
+            "heads": sorted(lex.heads),
         }
         meta = {k: v for k, v in self.meta.items() if k != "model_version"}
         return {
@@ -444,6 +445,7 @@ def _parse(data: bytes, path: Path) -> tuple[Model, dict[str, npt.NDArray[Any]]]
         ambiguous=frozenset(_strings(lex.get("ambiguous", []), "ambiguous")),
         nouns=frozenset(_strings(lex.get("nouns", []), "nouns")),
         english=frozenset(_strings(lex.get("english", []), "english")),
+        heads=frozenset(_strings(lex.get("heads", []), "heads")),
     )
     model = Model(
         features=features,

@@ -114,6 +114,8 @@ class _Token(NamedTuple):
     """What the token says about a name beside it (:meth:`Featurizer.context_of`)."""
     cue_idx: tuple[int, ...]
     """Feature indices of the token's cue flags (what it adds when it reads as a name)."""
+    head: bool
+    """An attraction's head noun ("slott"): a name before it makes one attraction."""
 
 
 class _Phrase(NamedTuple):
@@ -164,6 +166,7 @@ class Scorer:
         }
         self._one_word = vocab.get(F.ONE_WORD, -1)
         self._no_signal = vocab.get(F.NO_SIGNAL, -1)
+        self._attraction_flags = self._flags([F.class_flag(F.ATTRACTION) or ""])
         self._silent = frozenset(classes[c] for c in F.SILENT_CLASSES)
         self._silent_array = np.array(sorted(self._silent), dtype=np.int64)
         self._place = classes[F.PLACE]
@@ -182,7 +185,7 @@ class Scorer:
         self._ids: dict[str, int] = {}
         self._meta = np.zeros((1024, _META), dtype=np.int64)
         """Per cached token id: table row (unit), class, cue bits, phrase-word id (-1: none),
-        ambiguous (1: its keyword is encoded one by one), language kind."""
+        ambiguous or an attraction head (1: its keyword is encoded one by one), language kind."""
         self._n_rows = 0
         self._table = np.zeros((1024, weights.shape[1]))
         self._lock = threading.Lock()
@@ -328,6 +331,7 @@ class Scorer:
         phrase_len = feat.phrase_len
         prepared = []
         ambiguous = feat.lexicon.ambiguous
+        heads = feat.lexicon.heads
         for token in tokens:
             folded = fold(token)
             unit_names, cls_name, cues = self._unit(folded)
@@ -339,6 +343,7 @@ class Scorer:
                 folded in ambiguous,
                 feat.context_of(folded),
                 tuple(self._flags(cue_names)),
+                folded in heads,
             )
             kind = self._language(token, cls_name) if self._language is not None else 0
             prepared.append(
@@ -385,11 +390,12 @@ class Scorer:
                     if len(unit_idx) > len(alone_idx):
                         unit += 1
                         sums.append(unit_idx)
-                    plain = span == 1 and not shared[0]
+                    context = shared[0] or shared[3]
+                    plain = span == 1 and not context
                     info = _Token(unit, cls, cues, plain, alone, span, folded, (), (), *shared)
                     fresh[token] = info
                     word_id = self._word_id.get(folded, -1)
-                    meta.append((unit, cls, cues, word_id, int(shared[0]), kind))
+                    meta.append((unit, cls, cues, word_id, int(context), kind))
                     out.append(info)
             if sums:
                 self._store(sums)
@@ -559,7 +565,9 @@ class Scorer:
         n = len(infos)
         extra: list[int] = []
         if all(plain) or (
-            min(units) >= 0 and not self._has_phrase(infos) and not any(t.ambiguous for t in infos)
+            min(units) >= 0
+            and not self._has_phrase(infos)
+            and not any(t.ambiguous or t.head for t in infos)
         ):
             if n == 1:
                 only = self._only.get(types[0])
@@ -578,6 +586,7 @@ class Scorer:
         rows: list[int] = []
         classes = [BOS]
         cues = 0
+        folded = [t.folded for t in infos]
         i = 0
         while i < n:
             info = infos[i]
@@ -601,6 +610,16 @@ class Scorer:
                             extra += t.alone_idx
                     i += width
                     continue
+            if i + 1 < n and infos[i + 1].head and self.featurizer.attraction_at(folded, i):
+                for t in infos[i : i + 2]:
+                    if t.alone >= 0:
+                        rows.append(t.alone)
+                    else:
+                        extra += t.alone_idx
+                extra += self._attraction_flags
+                classes.append(self._classes[F.ATTRACTION])
+                i += 2
+                continue
             name = ""
             if info.ambiguous:
                 before = infos[i - 2].folded if i > 1 else ""
