@@ -4,7 +4,7 @@ Usage: ``python data/generate.py`` writes ``data/keywords/generated.tsv``.
 
 Each template is a pattern with slots filled from ``lexicons/`` (products, services, venues and
 topics per vertical; brands; places; years). A template yields at most ``CAP`` rows (2% of the
-data set is the rule: no template may dominate), sampled with its own seeded random generator,
+data set is the rule: no template may dominate; a bare attraction name, three times as many), sampled with its own seeded random generator,
 so the output depends on the lexicons and this file alone. Swedish rows lose å/ä/ö in a fixed
 share of cases and a few rows get a typo, as people type.
 """
@@ -45,19 +45,22 @@ class Template:
     intent: str
     intent2: str
     pattern: str
+    cap: int = CAP
 
 
 _COUNT: dict[str, int] = {}
 
 
-def _t(lang: str, intent: str, patterns: list[str], intent2: str = "") -> list[Template]:
+def _t(
+    lang: str, intent: str, patterns: list[str], intent2: str = "", cap: int = CAP
+) -> list[Template]:
     """Templates with ids unique across the whole list: ``<lang>-<intent>[-<intent2>]-<n>``."""
     prefix = f"{lang}-{intent[:4]}" + (f"-{intent2[:3]}" if intent2 else "")
     out = []
     for p in patterns:
         n = _COUNT.get(prefix, 0)
         _COUNT[prefix] = n + 1
-        out.append(Template(f"{prefix}-{n:02d}", lang, intent, intent2, p))
+        out.append(Template(f"{prefix}-{n:02d}", lang, intent, intent2, p, cap))
     return out
 
 
@@ -280,14 +283,20 @@ TEMPLATES += [
     *_t("en", "local", ["{service}", "{venue}"], intent2="commercial"),
     *_t("en", "navigational", ["{chain}", "{shop}"]),
     # A named attraction is a place to visit; its history and ghosts are things to read.
-    *_t("sv", "local", ["{attraction}", "var ligger {attraction}"], intent2="informational"),
+    # A bare name is the lexicon itself: more of its names, so an attraction alone reads local.
+    *_t("sv", "local", ["{attraction}"], intent2="informational", cap=3 * CAP),
+    *_t("sv", "local", ["var ligger {attraction}"], intent2="informational"),
     *_t("sv", "local", ["{attraction} öppettider"]),
     *_t("sv", "informational", ["{attraction} historia", "spöken på {attraction}"]),
     *_t("sv", "transactional", ["{attraction} biljetter"], intent2="local"),
-    *_t("en", "local", ["{attraction}", "where is {attraction}"], intent2="informational"),
+    *_t("en", "local", ["{attraction}"], intent2="informational", cap=3 * CAP),
+    *_t("en", "local", ["where is {attraction}"], intent2="informational"),
     *_t("en", "local", ["{attraction} opening times"]),
     *_t("en", "informational", ["{attraction} history", "{attraction} ghost stories"]),
     *_t("en", "transactional", ["{attraction} tickets"], intent2="local"),
+    # Going there: a visit, the way there, parking.
+    *_t("sv", "local", ["besöka {attraction}", "hitta till {attraction}"]),
+    *_t("en", "local", ["visit {attraction}", "{attraction} parking"]),
 ]
 
 SHOPIFY_VERTICALS = {
@@ -391,8 +400,8 @@ def generate() -> list[Row]:
         if "{place}" in tpl.pattern and tpl.intent == "transactional":
             places = places_world + places_sv
         made = 0
-        for _ in range(CAP * 20):
-            if made >= CAP:
+        for _ in range(tpl.cap * 20):
+            if made >= tpl.cap:
                 break
             slots: dict[str, str] = {"year": rng.choice(YEARS), "place": rng.choice(places)}
             vertical = ""
