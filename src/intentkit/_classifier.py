@@ -272,10 +272,11 @@ class IntentClassifier:
         """
         _check_str(keyword, "keyword")
         state = self._loaded()
-        encoded = state.scorer.encode(keyword)
-        if encoded is None:
+        tokens = tokenize(keyword)
+        if not tokens:
             return self._empty(keyword, state.version)
-        evidence = state.language.code(tokenize(keyword))
+        encoded = state.scorer.encode_tokens(tokens)
+        evidence = state.language.code(tokens)
         d = decide_one(state.scorer.score_one(encoded), encoded.cues, state.policy, evidence)
         return self._build(
             keyword,

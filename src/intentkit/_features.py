@@ -644,15 +644,16 @@ def cue_bits(context: Iterable[str]) -> int:
     :data:`RETENTION_BIT` and :data:`RENEW_BIT` for its post-purchase cues, and
     ``INTENT_BITS[intent]`` for a cue of each intent.
     """
-    names = set(context)
     bits = 0
-    for cue_set, bit in CUE_SET_BITS.items():
-        if stage_cue_flag(cue_set) in names:
-            bits |= bit
-    for intent, bit in INTENT_BITS.items():
-        if cue_flag(intent) in names:
-            bits |= bit
+    for name in context:
+        bits |= _BIT_OF_FLAG.get(name, 0)
     return bits
+
+
+_BIT_OF_FLAG = {
+    **{stage_cue_flag(cue_set): bit for cue_set, bit in CUE_SET_BITS.items()},
+    **{cue_flag(intent): bit for intent, bit in INTENT_BITS.items()},
+}
 
 
 def crossings(bits: int, place: bool, brand: bool) -> list[str]:

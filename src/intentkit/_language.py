@@ -51,6 +51,7 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from intentkit._features import BRAND_CLASSES, DOMAIN, PLACE, SILENT_CLASSES
 from intentkit._text import fold
 
 if TYPE_CHECKING:
@@ -204,13 +205,6 @@ class LanguageEvidence:
         return kind
 
     def _kind(self, token: str, cls_alone: str | None = None) -> int:
-        from intentkit._features import (
-            BRAND_CLASSES,
-            DOMAIN,
-            PLACE,
-            SILENT_CLASSES,
-        )
-
         if not token.isascii() and _script_foreign(token):
             return _FOREIGN
         if token in FOREIGN_WORDS:

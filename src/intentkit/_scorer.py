@@ -53,6 +53,7 @@ from intentkit._text import fold, tokenize
 
 TOKEN_CACHE_LIMIT = 200_000
 _META = 6
+_FIRST = np.zeros(1, dtype=np.intp)
 BOS, EOS, UNKNOWN = 0, 1, 2
 """Class ids of the keyword's edges, and of a word the model has no class bigram with."""
 
@@ -423,14 +424,20 @@ class Scorer:
         if n + len(sums) > len(table):
             table = np.zeros((max(2 * len(table), n + len(sums)), self.weights.shape[1]))
             table[:n] = self._table[:n]
-        sizes = np.fromiter(map(len, sums), dtype=np.intp, count=len(sums))
-        flat = np.fromiter(chain.from_iterable(sums), dtype=np.intp, count=int(sizes.sum()))
-        rows = np.zeros((len(sums), self.weights.shape[1]))
-        nonempty = sizes > 0
-        if nonempty.any():
-            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[nonempty]
-            rows[nonempty] = np.add.reduceat(self.weights[flat], starts, axis=0)
-        table[n : n + len(sums)] = rows
+        if len(sums) <= 2:  # one new token (classify): the same sums without the batch set-up
+            for k, index in enumerate(sums):
+                table[n + k] = (
+                    np.add.reduceat(self.weights[index], _FIRST, axis=0)[0] if index else 0
+                )
+        else:
+            sizes = np.fromiter(map(len, sums), dtype=np.intp, count=len(sums))
+            flat = np.fromiter(chain.from_iterable(sums), dtype=np.intp, count=int(sizes.sum()))
+            rows = np.zeros((len(sums), self.weights.shape[1]))
+            nonempty = sizes > 0
+            if nonempty.any():
+                starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))[nonempty]
+                rows[nonempty] = np.add.reduceat(self.weights[flat], starts, axis=0)
+            table[n : n + len(sums)] = rows
         self._table = table
         self._n_rows = n + len(sums)
 
@@ -491,7 +498,7 @@ class Scorer:
         keep = extra.ravel() >= 0
         parts: list[tuple[list[int], list[int], list[int], list[int], list[int], list[int]]] = []
         for i in np.flatnonzero(slow).tolist():
-            e = self._encode_tokens(token_lists[i])
+            e = self.encode_tokens(token_lists[i])
             cues[i] = e.cues
             parts.append(
                 (
@@ -506,7 +513,7 @@ class Scorer:
         slow_parts = [list(chain.from_iterable(p)) for p in zip(*parts)] or [[]] * 6
         extras = [extra.ravel()[keep], phrase_extra, np.array(slow_parts[2], dtype=np.int64)]
         owners = [extra_owner[keep], phrase_owner, np.array(slow_parts[3], dtype=np.int64)]
-        # Crossings come last in each keyword's extras, place ones first, as in _encode_tokens;
+        # Crossings come last in each keyword's extras, place ones first, as in encode_tokens;
         # slow keywords have theirs already.
         for names, crossed in (
             (np.array([self._place]), self._cross_place),
@@ -520,7 +527,7 @@ class Scorer:
                 who = np.flatnonzero(named & (cues & bit > 0))
                 extras.append(np.full(len(who), j, dtype=np.int64))
                 owners.append(who)
-        if self._no_signal >= 0:  # last of all, as in _encode_tokens
+        if self._no_signal >= 0:  # last of all, as in encode_tokens
             inner = (classes != BOS) & (classes != EOS) & ~np.isin(classes, self._silent_array)
             loud = np.zeros(n, dtype=bool)
             loud[class_owner[inner]] = True
@@ -556,9 +563,10 @@ class Scorer:
     def encode(self, keyword: str) -> Encoded | None:
         """What the keyword adds up to; ``None`` if it has no tokens."""
         tokens = tokenize(keyword)
-        return self._encode_tokens(tokens) if tokens else None
+        return self.encode_tokens(tokens) if tokens else None
 
-    def _encode_tokens(self, tokens: list[str]) -> Encoded:
+    def encode_tokens(self, tokens: list[str]) -> Encoded:
+        """:meth:`encode` of a keyword's tokens (:func:`~intentkit._text.tokenize`, not empty)."""
         get = self._tokens.get
         infos = [get(t) or self._token(t) for t in tokens]
         units, types, bits, plain, *_ = zip(*infos)
