@@ -3,8 +3,9 @@
 ``tests/data/compounds.tsv``: Swedish compounds that are in no lexicon, with their head and its
 kind. ``tests/data/traps.tsv``: keywords where a brand or place name is also an ordinary word
 ("apple pie recipe", "bath towels", "ont i handen") and the contrasts where the name is meant
-("apple id login", "hotels in bath"); ``expect`` is an intent, or ``not:<intent>`` where the
-point is only that the name must not take the keyword over.
+("apple id login", "hotels in bath"), and fixed phrases with a cue word that does not mean its
+intent there ("restraining order", "bästa före datum"); ``expect`` is an intent, or
+``not:<intent>`` where the point is only that the name or cue must not take the keyword over.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ def test_compound_heads_are_found_through_swedish_endings() -> None:
     assert f.word_class("marsvinsbur", frozenset(), []) == "__product__"
     assert f.word_class("herrfrisorer", frozenset(), []) == "__service__"
     assert f.word_class("zqxw", frozenset(), []) == "__rare__"
+    english = Featurizer(
+        Lexicon.build(kinds=[("scope", "product"), ("bur", "product")], english=["scope"]),
+        known=frozenset(),
+    )
+    assert english.word_class("lumiscope", frozenset(), []) == "__rare__"  # a brand's coinage
+    assert english.word_class("marsvinsbur", frozenset(), []) == "__product__"
 
 
 def test_a_name_that_is_a_word_needs_a_word_beside_it_that_says_so() -> None:
@@ -113,6 +120,21 @@ def test_a_name_before_an_attraction_head_is_an_attraction() -> None:
     for trap in ("bouncy castle", "gamla slott", "lego castle", "ab slott", "slott till salu"):
         assert "L:attraction" not in flags(trap), trap  # a word, a brand, too short, no name
     assert "L:attraction" not in flags("brantviks")
+
+
+def test_a_cue_word_inside_a_fixed_phrase_is_no_cue() -> None:
+    lex = Lexicon.build(
+        cues=[("order", "transactional"), ("best", "commercial")],
+        kinds=[("court order", "topic"), ("best man", "topic"), ("pizza", "product")],
+    )
+    f = Featurizer(lex, known=frozenset())
+
+    def cues(keyword: str) -> list[str]:
+        return [c for c in f.context_features(keyword.split()) if c.startswith("Q:")]
+
+    assert cues("court order template") == [] and cues("best man speech") == []
+    assert cues("order pizza") == ["Q:transactional"] and cues("best pizza") == ["Q:commercial"]
+    assert cues("order court order") == ["Q:transactional"]  # the phrase holds only its own word
 
 
 def test_traps(shipped: IntentClassifier) -> None:

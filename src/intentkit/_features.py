@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 from intentkit.types import INTENT_ORDER
 
-FEATURES_VERSION = 9
+FEATURES_VERSION = 10
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 CHAR_NGRAMS = (3, 5)
 MAX_PHRASE_TOKENS = 4
@@ -556,7 +556,9 @@ class Featurizer:
         A word the model knows stands for itself; an unknown dictionary word is ``__word__``; an
         unknown compound whose head is a noun of a known kind ("marsvins|bur", "djur|sängar")
         takes the head's kind, one whose head is another dictionary noun ("ligg|plats") is
-        ``__noun__``; anything else is ``__rare__`` (mostly names).
+        ``__noun__``; anything else is ``__rare__`` (mostly names). A head that is an English-only
+        word makes no compound: English writes its compounds apart or has them in the dictionary,
+        so "lumi|scope" or "bright|craft" as one unknown word is a name.
         """
         if tok.isalpha():
             if tok in known:
@@ -564,7 +566,7 @@ class Featurizer:
             if tok in self.lexicon.words:
                 return COMMON
             head = self.compound_head(tok)
-            if head:
+            if head and head not in self.lexicon.english:
                 return f"__{self._heads[head]}__"
             return NOUN if self.compound_head(tok, self.lexicon.nouns) else RARE
         if DOMAIN_PATTERN.fullmatch(tok):
