@@ -4,8 +4,9 @@ Usage: ``python data/generate.py`` writes ``data/keywords/generated.tsv``.
 
 Each template is a pattern with slots filled from ``lexicons/`` (products, services, venues and
 topics per vertical; brands; places; years). A template yields at most ``CAP`` rows (2% of the
-data set is the rule: no template may dominate; a bare attraction name, three times as many), sampled with its own seeded random generator,
-so the output depends on the lexicons and this file alone. Swedish rows lose å/ä/ö in a fixed
+data set is the rule: no template may dominate; a bare attraction name, three times as many),
+sampled with its own seeded random generator, so the output depends on the lexicons and this
+file alone. Swedish rows lose å/ä/ö in a fixed
 share of cases and a few rows get a typo, as people type.
 """
 

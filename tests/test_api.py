@@ -363,6 +363,10 @@ def test_fast_path_equals_reference_path_on_the_shipped_model(
     ]
     rng = np.random.default_rng(7)
     keywords += [" ".join(rng.choice(tokens, size=rng.integers(1, 8))) for _ in range(3000)]
+    keywords += [  # attractions: a name before a head, a user's place and brand, heads in a row
+        *("zammadq slott", "tumba slott", "acme castle", "zammadq slott slott", "slott zammadq"),
+        *("new york castle", "castle zammadq slott", "boots castle", "gamla slott", "x slott"),
+    ]
     for limit in (100, 200_000):
         monkeypatch.setattr(_scorer, "TOKEN_CACHE_LIMIT", limit)
         clf = IntentClassifier(brands=["acme", "acme corp"], places=["tumba"])

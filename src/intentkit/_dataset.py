@@ -235,7 +235,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         if kind in PLACE_KINDS
         and (open_name(name) or (kind in HOME_PLACES and Lexicon.key(name) not in ours))
     ]
-    # Fixed phrases that hold a cue word without its intent ("code review", "court order"):
+    # Fixed phrases that hold a cue word without its intent ("court order", "bästa vän"):
     # first, so the phrase, not the cue in it, is what the keyword holds.
     kinds = [(phrase, kind) for phrase, kind in table("cue_compounds.tsv", "phrase", "kind")]
     for name, maker, _ in table("models.tsv", "name", "maker", "category"):

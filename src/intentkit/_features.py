@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from intentkit._text import fold, normalize
 from intentkit.types import INTENT_ORDER
 
-FEATURES_VERSION = 10
+FEATURES_VERSION = 11
 """Bumped whenever feature extraction changes, so a model built for other features is refused."""
 CHAR_NGRAMS = (3, 5)
 MAX_PHRASE_TOKENS = 4
@@ -206,7 +206,7 @@ class Lexicon:
     the language call reads them as a sign of English (:mod:`intentkit._language`).
     ``heads`` are the nouns of a kind of attraction ("slott", "castle", "fästning", "abbey"): a
     name before one is a named attraction ("brantviks slott", "norrvik fort"), see
-    :meth:`Featurizer.names_attraction`.
+    :meth:`Featurizer.attraction_at`.
     """
 
     brands: Mapping[str, str] = field(default_factory=dict)
@@ -499,6 +499,10 @@ class Featurizer:
         """
         if i + 1 >= len(folded) or folded[i + 1] not in self.lexicon.heads:
             return False
+        span = min(self.phrase_len.get(folded[i + 1], 1), len(folded) - i - 1)
+        for n in range(span, 1, -1):
+            if self.lexicon_class(" ".join(folded[i + 1 : i + 1 + n])):
+                return False  # the head starts a name of its own: "dallas fort worth"
         word, lex = folded[i], self.lexicon
         return (
             len(word) >= 3
@@ -556,9 +560,7 @@ class Featurizer:
         A word the model knows stands for itself; an unknown dictionary word is ``__word__``; an
         unknown compound whose head is a noun of a known kind ("marsvins|bur", "djur|sängar")
         takes the head's kind, one whose head is another dictionary noun ("ligg|plats") is
-        ``__noun__``; anything else is ``__rare__`` (mostly names). A head that is an English-only
-        word makes no compound: English writes its compounds apart or has them in the dictionary,
-        so "lumi|scope" or "bright|craft" as one unknown word is a name.
+        ``__noun__``; anything else is ``__rare__`` (mostly names).
         """
         if tok.isalpha():
             if tok in known:
@@ -566,7 +568,7 @@ class Featurizer:
             if tok in self.lexicon.words:
                 return COMMON
             head = self.compound_head(tok)
-            if head and head not in self.lexicon.english:
+            if head:
                 return f"__{self._heads[head]}__"
             return NOUN if self.compound_head(tok, self.lexicon.nouns) else RARE
         if DOMAIN_PATTERN.fullmatch(tok):

@@ -51,11 +51,10 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from intentkit._features import BRAND_CLASSES, DOMAIN, PLACE, SILENT_CLASSES
+from intentkit._features import BRAND_CLASSES, DOMAIN, PLACE, SILENT_CLASSES, Featurizer
 from intentkit._text import fold
 
 if TYPE_CHECKING:
-    from intentkit._features import Featurizer
     from intentkit._model import IntArray
 
 MODEL, NAMES_ONLY, OTHER, ENGLISH = 0, 1, 2, 3

@@ -101,7 +101,8 @@ class _Token(NamedTuple):
     cls: int
     cues: int
     plain: bool
-    """Cached and starting no lexicon phrase: the common case, with a fast path."""
+    """Cached, starting no lexicon phrase, neither an ambiguous name nor an attraction head: the
+    common case, with a fast path (the others depend on their neighbours: the slow path)."""
     alone: int
     """Table row: the token's features only."""
     span: int
