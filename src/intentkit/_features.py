@@ -11,9 +11,10 @@ A keyword becomes a bag of named features, each counted:
   ``__product__``, ``__service__``, ``__venue__``, ``__topic__``, ``__model__`` for a product
   model, ``__attraction__``, also for a name before an attraction's head noun: "brantviks slott");
   and ``__domain__``, ``__year__``, ``__num__``, ``__measure__`` for an unknown number with a
-  unit such as "20kg", ``__code__`` for an unknown model code such as "s25"), words the model has not learned by ``__word__`` (a dictionary word), the head's kind or
-  ``__noun__`` (a compound: "marsvins|bur" is a ``__product__``) or ``__rare__`` (anything else,
-  mostly names), and ``^``/``$`` at the edges, so "acme login" shares ``b:__brand__ login`` with
+  unit such as "20kg", ``__code__`` for an unknown model code such as "s25"), words the model
+  has not learned by ``__word__`` (a dictionary word), the head's kind or ``__noun__`` (a
+  compound: "marsvins|bur" is a ``__product__``) or ``__rare__`` (anything else, mostly
+  names), and ``^``/``$`` at the edges, so "acme login" shares ``b:__brand__ login`` with
   "netflix login";
 - ``L:<kind>`` lexicon flags (place, domain, a domain of a known brand, year, number, a keyword
   that is only one name or noun, a one-word keyword, ``L:no_signal`` for a keyword with nothing
