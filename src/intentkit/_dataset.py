@@ -212,7 +212,9 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     nouns = [w for w, pos in table("open/words_sv.tsv", "word", "pos") if pos == "noun"]
     # A Swedish name is a word when it is a lemma ("lager"), not when it is an inflected form:
     # authorities are named by definite nouns ("arbetsförmedlingen").
-    name_words = {Lexicon.key(w) for w in english} | {Lexicon.key(w) for w, m in swedish if w == m}
+    english_keys = {Lexicon.key(w) for w in english}
+    swedish_keys = {Lexicon.key(w) for w, _ in swedish}
+    name_words = english_keys | {Lexicon.key(w) for w, m in swedish if w == m}
     brands: list[tuple[str, str]] = []
     for name in ("brands.tsv", "brands_online.tsv"):
         for brand, domain, kind in table(name, "name", "domain", "kind"):
@@ -248,7 +250,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     # ("qashqai", "octavia"); one that is a word, a place of any kind or a listed name needs
     # its make ("focus", "leaf", "tucson", "capri").
     not_alone = {Lexicon.key(n) for (n,) in table("open/places.tsv", "name")}
-    not_alone |= {Lexicon.key(w) for w, _ in swedish} | {Lexicon.key(w) for w in english}
+    not_alone |= swedish_keys | english_keys
     not_alone |= MODELS_NOT_ALONE
     for make, _, name, kind in cars:
         if kind == "make":
@@ -287,7 +289,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
         return len(key) > 1 and key not in cue_keys
 
     # English only: no Swedish word form or product name folds to it ("far" is "får").
-    not_english = {Lexicon.key(w) for w, _ in swedish} | read_shared_words(data_dir)
+    not_english = swedish_keys | read_shared_words(data_dir)
     for term, forms in swedish_products:
         for form in (term, *forms.split("|")):
             not_english.update(Lexicon.key(form).split())

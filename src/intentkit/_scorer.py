@@ -595,7 +595,6 @@ class Scorer:
         rows: list[int] = []
         classes = [BOS]
         cues = 0
-        folded = [t.folded for t in infos]
         i = 0
         while i < n:
             info = infos[i]
@@ -619,7 +618,11 @@ class Scorer:
                             extra += t.alone_idx
                     i += width
                     continue
-            if i + 1 < n and infos[i + 1].head and self.featurizer.attraction_at(folded, i):
+            if (
+                i + 1 < n
+                and infos[i + 1].head
+                and self.featurizer.attraction_at([t.folded for t in infos], i)
+            ):
                 for t in infos[i : i + 2]:
                     if t.alone >= 0:
                         rows.append(t.alone)
