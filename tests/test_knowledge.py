@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from intentkit import IntentClassifier
+from intentkit import Intent, IntentClassifier
 from intentkit._features import Featurizer, Lexicon
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -141,6 +141,28 @@ def test_a_cue_word_inside_a_fixed_phrase_is_no_cue() -> None:
         key = Lexicon.key(phrase)
         assert shipped.lexicon.kinds.get(key) == "topic", phrase
         assert not [c for c in shipped.context_features(key.split()) if c.startswith("Q:")]
+
+
+def test_joining_and_signing_up_are_transactional(shipped: IntentClassifier) -> None:
+    """The taxonomy: joining or signing up ("a-kassa bli medlem", "join a union") is transactional."""
+    from intentkit._dataset import read_lexicon
+
+    f = Featurizer(read_lexicon(Path(__file__).resolve().parents[1] / "data"))
+    keywords = [
+        "join a climbing club",
+        "register for a pottery course",
+        "become a member of a credit union",
+        "enroll in an evening class",
+        "bli medlem i en bokklubb",
+        "gå med i en kör",
+        "registrera sig på ett forum",
+        "anmäl dig till ett lopp",
+    ]
+    for keyword in keywords:
+        assert "Q:transactional" in f.context_features(Lexicon.key(keyword).split()), keyword
+    results = shipped.classify_many(keywords)
+    wrong = [(k, r.intent) for k, r in zip(keywords, results) if r.intent != Intent.TRANSACTIONAL]
+    assert len(wrong) <= 1, wrong
 
 
 def test_traps(shipped: IntentClassifier) -> None:
