@@ -87,10 +87,14 @@ Rules common to every file
     scotland / wales): City, Town, Suburban Area, Village as ``city``, ``town``, ``suburb``,
     ``village`` (Hamlet and Other Settlement dropped), plus variants: without "Royal " for towns
     and cities, hyphens as spaces ("stratford upon avon"), "st" / "st." / "saint", without
-    apostrophes, and the short forms in ``GB_SHORT_FORMS``.
+    apostrophes, and the short forms in ``GB_SHORT_FORMS``; and the counties of GeoNames GB's
+    second level as ``county`` ("worcestershire", "north yorkshire", "county antrim"; the few
+    names in ``GB_COUNTIES_DROPPED`` left out).
     United States (GeoNames US, ``country`` "united states"): ``us_city`` (``region`` the
     state), ``us_state`` (50 states and DC), ``us_state_code`` (``region`` the state), and the
-    nicknames in ``US_CITY_SHORT_FORMS``; APO/FPO military addresses and territories dropped.
+    nicknames in ``US_CITY_SHORT_FORMS``; APO/FPO military addresses and territories dropped;
+    ``us_county`` ("orange county", "cook county", Louisiana's "caddo parish"; ``region`` the
+    state) from GeoNames US's second level, without Alaska and independent cities.
     World (world-cities): ``world_city`` (``country`` and ``region`` = subcountry) and each
     country as ``country``, plus the aliases in ``COUNTRY_ALIASES`` ("uk", "usa", "sverige").
 
@@ -1365,6 +1369,45 @@ def add_british_places(knowledge: Path, places: dict[PlaceKey, set[str]]) -> Non
                 add_place(places, variant, kind, "united kingdom", row["country"])
 
 
+GB_COUNTIES_DROPPED = {
+    "belfast greater",
+    "west dunbart",
+    "guernsey channel islands",
+    "jersey channel islands",
+    "hereford and worcester",
+    "inverness",
+}
+"""GeoNames GB second-level names that are no county: truncated, doubled or retired."""
+
+
+def add_british_counties(knowledge: Path, places: dict[PlaceKey, set[str]]) -> None:
+    """Add British counties (GeoNames GB second level: "worcestershire", "north yorkshire")."""
+    path = knowledge / "geonames-postal" / "data" / "geonames" / "GB.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        county, nation = clean(fields[5]), fields[3]
+        if county and county not in GB_COUNTIES_DROPPED:
+            for variant in gb_variants(county, "county"):
+                add_place(places, variant, "county", "united kingdom", nation)
+
+
+def add_us_counties(knowledge: Path, places: dict[PlaceKey, set[str]]) -> None:
+    """Add US counties as people write them: "<name> county" ("orange county", "cook county").
+
+    Louisiana's parishes keep their own word; independent cities and Alaska's boroughs and
+    census areas are left out (their names are cities, or not what people type).
+    """
+    path = knowledge / "geonames-postal" / "data" / "geonames" / "US.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        county, state, code = clean(fields[5]), fields[3], fields[4]
+        if code not in US_STATE_CODES or code == "AK" or not county or "city" in county:
+            continue
+        if not county.endswith((" parish", " county")):
+            county += " county"
+        add_place(places, county, "us_county", "united states", state)
+
+
 def add_us_places(knowledge: Path, places: dict[PlaceKey, set[str]]) -> None:
     """Add US cities (GeoNames postal places), the 50 states and DC, their codes, nicknames."""
     path = knowledge / "geonames-postal" / "data" / "geonames" / "US.txt"
@@ -1395,7 +1438,9 @@ def build_places(knowledge: Path) -> list[Row]:
     places: dict[PlaceKey, set[str]] = defaultdict(set)
     add_swedish_places(knowledge, places)
     add_british_places(knowledge, places)
+    add_british_counties(knowledge, places)
     add_us_places(knowledge, places)
+    add_us_counties(knowledge, places)
     add_world_places(knowledge, places)
     return [
         (name, kind, country, join_sorted(regions))

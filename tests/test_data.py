@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from types import ModuleType
 
@@ -157,3 +157,31 @@ def test_product_heads_are_nouns_that_end_many_product_names() -> None:
     assert build.build_product_heads(products, nouns, words) == []
     # "bön|kvarn" is "böna" without its -a.
     assert [r[0] for r in build.build_product_heads(products, nouns, words | {"böna"})] == ["kvarn"]
+
+
+def test_counties_are_places_as_people_write_them(tmp_path: Path) -> None:
+    build = load("build_lexicons")
+    geo = tmp_path / "geonames-postal" / "data" / "geonames"
+    geo.mkdir(parents=True)
+    gb = [
+        "GB\tWR1\tWorcester\tEngland\tENG\tWorcestershire",
+        "GB\tX1\tY\tScotland\tSCT\tWest Dunbart",
+    ]
+    (geo / "GB.txt").write_text("\n".join(gb) + "\n", encoding="utf-8")
+    us = [
+        "US\t92701\tSanta Ana\tCalifornia\tCA\tOrange",
+        "US\t71101\tShreveport\tLouisiana\tLA\tCaddo Parish",
+        "US\t99553\tAkutan\tAlaska\tAK\tAleutians East",
+        "US\t23219\tRichmond\tVirginia\tVA\tRichmond (city)",
+        "US\t96910\tHagatna\tGuam\tGU\tGuam",
+    ]
+    (geo / "US.txt").write_text("\n".join(us) + "\n", encoding="utf-8")
+    places: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    build.add_british_counties(tmp_path, places)
+    build.add_us_counties(tmp_path, places)
+    assert set(places) == {
+        ("worcestershire", "county", "united kingdom"),
+        ("orange county", "us_county", "united states"),
+        ("caddo parish", "us_county", "united states"),
+    }
+    assert places[("orange county", "us_county", "united states")] == {"california"}

@@ -159,6 +159,7 @@ PLACE_KINDS = frozenset(
         "town",
         "us_state",
         "us_state_code",
+        "us_county",
         "world_city",
     }
 )
