@@ -276,6 +276,9 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     stage_cues = [(c, k) for c, k in table("stage_cues.tsv", "cue", "kind")]
     for term, plural, definite, kind in table("products.tsv", "term", "plural", "definite", "kind"):
         kinds += [(form, kind) for form in (term, plural, definite) if form]
+    noun_heads = table("noun_heads.tsv", "head", "forms", "kind")
+    for head, forms, kind in noun_heads:
+        kinds += [(form, kind) for form in (head, *forms.split("|")) if form]
     swedish_products = [
         *table("open/products_sv.tsv", "term", "forms"),
         *table("open/product_heads_sv.tsv", "head", "forms"),
@@ -291,7 +294,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
 
     # English only: no Swedish word form or product name folds to it ("far" is "får").
     not_english = swedish_keys | read_shared_words(data_dir)
-    for term, forms in swedish_products:
+    for term, forms, *_ in (*swedish_products, *noun_heads):
         for form in (term, *forms.split("|")):
             not_english.update(Lexicon.key(form).split())
     english_only = [
