@@ -277,7 +277,7 @@ def read_lexicon(data_dir: Path) -> Lexicon:
     for term, plural, definite, kind in table("products.tsv", "term", "plural", "definite", "kind"):
         kinds += [(form, kind) for form in (term, plural, definite) if form]
     noun_heads = table("noun_heads.tsv", "head", "forms", "kind")
-    for head, forms, kind in noun_heads:
+    for head, forms, kind in (*noun_heads, *table("nouns_en.tsv", "term", "forms", "kind")):
         kinds += [(form, kind) for form in (head, *forms.split("|")) if form]
     swedish_products = [
         *table("open/products_sv.tsv", "term", "forms"),
