@@ -143,6 +143,25 @@ def test_a_cue_word_inside_a_fixed_phrase_is_no_cue() -> None:
         assert not [c for c in shipped.context_features(key.split()) if c.startswith("Q:")]
 
 
+def test_service_venue_and_topic_nouns_give_their_kind() -> None:
+    """noun_heads.tsv gives Swedish compounds of services, venues and topics their head's kind;
+    nouns_en.tsv gives English service, venue and topic nouns theirs, plural forms included."""
+    from intentkit._dataset import read_lexicon
+
+    f = Featurizer(read_lexicon(Path(__file__).resolve().parents[1] / "data"), known=frozenset())
+
+    def kind(keyword: str) -> str:
+        classes = f.context_features(Lexicon.key(keyword).split())
+        return next(c for c in classes if c.startswith("L:") and c != "L:one_word")
+
+    assert kind("altanfönsterputsning") == "L:service"  # a compound in no list: its head
+    assert kind("smådjursklinikerna") == "L:venue"
+    assert kind("hyresförhandlingar") == "L:topic"
+    assert kind("garden centres") == "L:venue"
+    assert kind("boiler repair") == "L:service"
+    assert kind("inheritance tax") == "L:topic"
+
+
 def test_joining_and_signing_up_are_transactional(shipped: IntentClassifier) -> None:
     """The taxonomy: joining or signing up ("a-kassa bli medlem", "join a union") is transactional."""
     from intentkit._dataset import read_lexicon
